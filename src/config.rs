@@ -1,0 +1,472 @@
+//! Configuration: TOML files plus environment, with every default in one place
+//! (SPEC §6). Unknown keys are an error naming the key, so a typo never silently
+//! falls back to a default.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::{Deserialize, Deserializer};
+
+use crate::error::{self, Error};
+
+/// Where the site-wide configuration lives.
+pub const SYSTEM_CONFIG: &str = "/etc/safecode/config.toml";
+
+/// A duration written as `10m`, `24h`, `30d` (humantime syntax), kept in seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Secs(pub u64);
+
+impl Secs {
+    pub fn as_i64(self) -> i64 {
+        i64::try_from(self.0).unwrap_or(i64::MAX)
+    }
+}
+
+/// Parses `10m`, `24h`, `30d`, `1h 30m`; a bare number is refused because its unit
+/// would be a guess.
+pub fn parse_duration(text: &str) -> Result<Secs, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err("empty duration (write e.g. 10m, 24h or 30d)".into());
+    }
+    if t.chars().all(|c| c.is_ascii_digit()) {
+        return Err(format!("`{t}` has no unit (write e.g. {t}m, {t}h or {t}d)"));
+    }
+    humantime::parse_duration(t)
+        .map(|d: Duration| Secs(d.as_secs()))
+        .map_err(|e| format!("`{t}` is not a duration ({e}; write e.g. 10m, 24h or 30d)"))
+}
+
+impl<'de> Deserialize<'de> for Secs {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        parse_duration(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Site-wide database path; `--db` / `SAFECODE_DB` override it.
+    pub database: Option<PathBuf>,
+    /// Named in every message.
+    pub org_name: String,
+    /// Whom to call if a code was not requested.
+    pub helpdesk: String,
+    /// Region for phone numbers written without `+` and a country code.
+    pub default_region: String,
+    pub policy: Policy,
+    pub password: PasswordConfig,
+    pub email: EmailConfig,
+    pub sms: SmsConfig,
+    /// Extra or overriding mobile carriers, keyed by a short id (`[carriers.acme]`).
+    pub carriers: BTreeMap<String, CarrierConfig>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Policy {
+    pub code_length: u8,
+    pub code_ttl: Secs,
+    pub max_attempts: u32,
+    pub max_failures: u32,
+    pub max_skips: u32,
+    pub reset_window: Secs,
+    pub issue_limit: Vec<IssueLimit>,
+    pub institution_domains: Vec<String>,
+    pub preferred_domains: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct IssueLimit {
+    pub count: u32,
+    pub per: Secs,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PasswordConfig {
+    pub min_length: usize,
+    pub argon2: Argon2Config,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Argon2Config {
+    pub memory_kib: u32,
+    pub iterations: u32,
+    pub parallelism: u32,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct EmailConfig {
+    /// `smtp://host:25`, `smtps://host:465`, `smtp://host:587?tls=required`.
+    pub smtp_url: Option<String>,
+    /// The From header, e.g. `SafeCode <safecode@example.org>`.
+    pub from: Option<String>,
+    /// SMTP user name (may also be given in the URL).
+    pub username: Option<String>,
+    /// SMTP password; `SAFECODE_SMTP_PASSWORD` overrides it. Never a flag.
+    pub password: Option<String>,
+    /// How long to wait for the SMTP server before giving up.
+    pub timeout: Option<Secs>,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct SmsConfig {
+    /// `gateway`, `http` or `command`.
+    pub provider: Option<String>,
+    /// For `command`: the program to run, with the E.164 number as its argument
+    /// and the body on stdin.
+    pub command: Option<PathBuf>,
+    /// For `http`: a Twilio-compatible Messages API.
+    pub http: Option<HttpSmsConfig>,
+    /// How long a command or HTTP request may take.
+    pub timeout: Option<Secs>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HttpSmsConfig {
+    pub url: String,
+    pub account_sid: String,
+    pub from: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CarrierConfig {
+    /// Display name, e.g. `Acme Mobile`.
+    pub name: String,
+    /// Email-to-SMS gateway domain, e.g. `sms.acme.example`.
+    pub gateway: String,
+    /// `false` marks a discontinued gateway.
+    #[serde(default = "yes")]
+    pub active: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            database: None,
+            org_name: "HMS".into(),
+            helpdesk: "(617) 432-2000".into(),
+            default_region: "US".into(),
+            policy: Policy::default(),
+            password: PasswordConfig::default(),
+            email: EmailConfig::default(),
+            sms: SmsConfig::default(),
+            carriers: BTreeMap::new(),
+        }
+    }
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            code_length: 6,
+            code_ttl: Secs(600),
+            max_attempts: 5,
+            max_failures: 20,
+            max_skips: 5,
+            reset_window: Secs(600),
+            issue_limit: vec![
+                IssueLimit {
+                    count: 3,
+                    per: Secs(15 * 60),
+                },
+                IssueLimit {
+                    count: 10,
+                    per: Secs(24 * 3600),
+                },
+            ],
+            institution_domains: vec![
+                "hms.harvard.edu".into(),
+                "med.harvard.edu".into(),
+                "hsdm.harvard.edu".into(),
+            ],
+            preferred_domains: vec!["partners.org".into(), "bidmc.harvard.edu".into()],
+        }
+    }
+}
+
+impl Default for PasswordConfig {
+    fn default() -> Self {
+        PasswordConfig {
+            min_length: 12,
+            argon2: Argon2Config::default(),
+        }
+    }
+}
+
+/// OWASP's argon2id minimum: m=19456 KiB, t=2, p=1.
+pub const ARGON2_MIN: Argon2Config = Argon2Config {
+    memory_kib: 19456,
+    iterations: 2,
+    parallelism: 1,
+};
+
+impl Default for Argon2Config {
+    fn default() -> Self {
+        ARGON2_MIN
+    }
+}
+
+impl Config {
+    /// Loads the configuration: an explicit path (which must exist), or else the
+    /// system file and then the user's file, the latter's keys winning.
+    pub fn load(explicit: Option<&Path>) -> Result<Config, Error> {
+        let mut merged = toml::Table::new();
+        let paths: Vec<PathBuf> = match explicit {
+            Some(p) => {
+                if !p.exists() {
+                    return Err(error::other(format!(
+                        "config file {} does not exist",
+                        p.display()
+                    ))
+                    .hint("check --config / SAFECODE_CONFIG"));
+                }
+                vec![p.to_path_buf()]
+            }
+            None => default_paths().into_iter().filter(|p| p.exists()).collect(),
+        };
+        for path in &paths {
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                error::other(format!("cannot read config {}: {e}", path.display()))
+            })?;
+            let table: toml::Table = toml::from_str(&text)
+                .map_err(|e| config_error(path, &text, &e))?;
+            merge(&mut merged, table);
+        }
+        let text = toml::to_string(&merged).unwrap_or_default();
+        let cfg: Config = toml::from_str(&text).map_err(|e| {
+            // Re-locate the error in the file that holds the offending key when
+            // there was only one file; with two files, name both.
+            match paths.as_slice() {
+                [one] => {
+                    let original = std::fs::read_to_string(one).unwrap_or_default();
+                    match toml::from_str::<Config>(&original) {
+                        Err(e2) => config_error(one, &original, &e2),
+                        Ok(_) => config_error(one, &text, &e),
+                    }
+                }
+                _ => error::other(format!(
+                    "config ({}): {}",
+                    paths
+                        .iter()
+                        .map(|p| p.display().to_string())
+                        .collect::<Vec<_>>()
+                        .join(" + "),
+                    one_line(e.message())
+                )),
+            }
+        })?;
+        cfg.validate()?;
+        Ok(cfg)
+    }
+
+    /// Range checks the type system cannot express. The policy may be tightened,
+    /// never loosened past what SPEC §1 allows.
+    pub fn validate(&self) -> Result<(), Error> {
+        let p = &self.policy;
+        let bad = |key: &str, why: &str| error::other(format!("config: {key}: {why}"));
+        if !(6..=10).contains(&p.code_length) {
+            return Err(bad("policy.code_length", "must be between 6 and 10"));
+        }
+        if !(60..=600).contains(&p.code_ttl.0) {
+            return Err(bad("policy.code_ttl", "must be between 1m and 10m"));
+        }
+        if !(60..=3600).contains(&p.reset_window.0) {
+            return Err(bad("policy.reset_window", "must be between 1m and 1h"));
+        }
+        if !(1..=10).contains(&p.max_attempts) {
+            return Err(bad("policy.max_attempts", "must be between 1 and 10"));
+        }
+        if !(1..=100).contains(&p.max_failures) {
+            return Err(bad("policy.max_failures", "must be between 1 and 100"));
+        }
+        if p.max_skips > 100 {
+            return Err(bad("policy.max_skips", "must be at most 100"));
+        }
+        if p.issue_limit.is_empty() {
+            return Err(bad(
+                "policy.issue_limit",
+                "needs at least one { count, per } limit (flooding protection cannot be disabled)",
+            ));
+        }
+        for l in &p.issue_limit {
+            if l.count == 0 || l.per.0 == 0 {
+                return Err(bad("policy.issue_limit", "count and per must be positive"));
+            }
+        }
+        let a = &self.password.argon2;
+        if a.memory_kib < ARGON2_MIN.memory_kib
+            || a.iterations < ARGON2_MIN.iterations
+            || a.parallelism < ARGON2_MIN.parallelism
+        {
+            return Err(bad(
+                "password.argon2",
+                "may only be raised above memory_kib = 19456, iterations = 2, parallelism = 1",
+            ));
+        }
+        if a.parallelism > 16 || a.memory_kib > 4 * 1024 * 1024 {
+            return Err(bad("password.argon2", "parallelism ≤ 16 and memory_kib ≤ 4 GiB"));
+        }
+        if !(8..=64).contains(&self.password.min_length) {
+            return Err(bad("password.min_length", "must be between 8 and 64"));
+        }
+        if self.default_region.len() != 2
+            || !self.default_region.chars().all(|c| c.is_ascii_alphabetic())
+        {
+            return Err(bad(
+                "default_region",
+                "must be a two-letter ISO 3166 region such as US",
+            ));
+        }
+        if let Some(provider) = &self.sms.provider
+            && !["gateway", "http", "command"].contains(&provider.as_str())
+        {
+            return Err(bad(
+                "sms.provider",
+                "must be \"gateway\", \"http\" or \"command\"",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// The default configuration files, in the order they are applied.
+pub fn default_paths() -> Vec<PathBuf> {
+    let mut v = vec![PathBuf::from(SYSTEM_CONFIG)];
+    if let Some(dir) = xdg_dir("XDG_CONFIG_HOME", ".config") {
+        v.push(dir.join("safecode").join("config.toml"));
+    }
+    v
+}
+
+/// `$XDG_..._HOME`, or `$HOME/<fallback>`.
+pub fn xdg_dir(var: &str, fallback: &str) -> Option<PathBuf> {
+    match std::env::var_os(var) {
+        Some(v) if !v.is_empty() && Path::new(&v).is_absolute() => Some(PathBuf::from(v)),
+        _ => std::env::var_os("HOME")
+            .filter(|h| !h.is_empty())
+            .map(|h| PathBuf::from(h).join(fallback)),
+    }
+}
+
+/// The default database path: `$XDG_DATA_HOME/safecode/safecode.db`.
+pub fn default_db_path() -> Option<PathBuf> {
+    xdg_dir("XDG_DATA_HOME", ".local/share").map(|d| d.join("safecode").join("safecode.db"))
+}
+
+fn merge(into: &mut toml::Table, from: toml::Table) {
+    for (k, v) in from {
+        match (into.get_mut(&k), v) {
+            (Some(toml::Value::Table(a)), toml::Value::Table(b)) => merge(a, b),
+            (_, v) => {
+                into.insert(k, v);
+            }
+        }
+    }
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn config_error(path: &Path, text: &str, e: &toml::de::Error) -> Error {
+    let line = e
+        .span()
+        .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+    let at = line.map(|l| format!(" line {l}")).unwrap_or_default();
+    error::other(format!("config {}{at}: {}", path.display(), one_line(e.message())))
+        .hint("see examples/config.toml for every key and its default")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, Error> {
+        let dir = tempfile::tempdir().map_err(|e| error::other(e.to_string()))?;
+        let p = dir.path().join("c.toml");
+        std::fs::write(&p, text).map_err(|e| error::other(e.to_string()))?;
+        Config::load(Some(&p))
+    }
+
+    #[test]
+    fn defaults_are_the_spec_defaults() {
+        let c = Config::default();
+        assert_eq!(c.policy.code_length, 6);
+        assert_eq!(c.policy.code_ttl, Secs(600));
+        assert_eq!(c.policy.max_attempts, 5);
+        assert_eq!(c.policy.max_failures, 20);
+        assert_eq!(c.policy.max_skips, 5);
+        assert_eq!(c.policy.issue_limit.len(), 2);
+        assert_eq!(c.password.min_length, 12);
+        c.validate().unwrap();
+    }
+
+    #[test]
+    fn unknown_key_is_named() {
+        let e = parse("[policy]\ncode_lenght = 8\n").unwrap_err();
+        assert!(e.message.contains("code_lenght"), "{}", e.message);
+        assert!(e.message.contains("line 2"), "{}", e.message);
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("10m").unwrap(), Secs(600));
+        assert_eq!(parse_duration("24h").unwrap(), Secs(86400));
+        assert_eq!(parse_duration("30d").unwrap(), Secs(30 * 86400));
+        assert!(parse_duration("10").unwrap_err().contains("no unit"));
+        assert!(parse_duration("ten minutes").is_err());
+        assert!(parse_duration("").is_err());
+    }
+
+    #[test]
+    fn full_example_parses() {
+        let c = parse(
+            r#"
+database = "/tmp/x.db"
+org_name = "HMS"
+[policy]
+code_length = 8
+code_ttl = "5m"
+issue_limit = [{ count = 2, per = "10m" }]
+[password]
+argon2 = { memory_kib = 65536, iterations = 3, parallelism = 1 }
+[email]
+smtp_url = "smtp://localhost:25"
+from = "SafeCode <safecode@example.org>"
+[sms]
+provider = "command"
+command = "/bin/true"
+[carriers.acme]
+name = "Acme"
+gateway = "sms.acme.example"
+"#,
+        )
+        .unwrap();
+        assert_eq!(c.policy.code_length, 8);
+        assert_eq!(c.policy.code_ttl, Secs(300));
+        assert_eq!(c.password.argon2.memory_kib, 65536);
+        assert!(c.carriers["acme"].active);
+    }
+
+    #[test]
+    fn policy_cannot_be_loosened() {
+        assert!(parse("[policy]\ncode_ttl = \"11m\"\n").is_err());
+        assert!(parse("[policy]\ncode_length = 4\n").is_err());
+        assert!(parse("[policy]\nissue_limit = []\n").is_err());
+        assert!(parse("[password]\nargon2 = { memory_kib = 1024 }\n").is_err());
+    }
+}
