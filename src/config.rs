@@ -239,11 +239,10 @@ impl Config {
             None => default_paths().into_iter().filter(|p| p.exists()).collect(),
         };
         for path in &paths {
-            let text = std::fs::read_to_string(path).map_err(|e| {
-                error::other(format!("cannot read config {}: {e}", path.display()))
-            })?;
-            let table: toml::Table = toml::from_str(&text)
-                .map_err(|e| config_error(path, &text, &e))?;
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| error::other(format!("cannot read config {}: {e}", path.display())))?;
+            let table: toml::Table =
+                toml::from_str(&text).map_err(|e| config_error(path, &text, &e))?;
             merge(&mut merged, table);
         }
         let text = toml::to_string(&merged).unwrap_or_default();
@@ -318,7 +317,10 @@ impl Config {
             ));
         }
         if a.parallelism > 16 || a.memory_kib > 4 * 1024 * 1024 {
-            return Err(bad("password.argon2", "parallelism ≤ 16 and memory_kib ≤ 4 GiB"));
+            return Err(bad(
+                "password.argon2",
+                "parallelism ≤ 16 and memory_kib ≤ 4 GiB",
+            ));
         }
         if !(8..=64).contains(&self.password.min_length) {
             return Err(bad("password.min_length", "must be between 8 and 64"));
@@ -387,8 +389,12 @@ fn config_error(path: &Path, text: &str, e: &toml::de::Error) -> Error {
         .span()
         .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
     let at = line.map(|l| format!(" line {l}")).unwrap_or_default();
-    error::other(format!("config {}{at}: {}", path.display(), one_line(e.message())))
-        .hint("see examples/config.toml for every key and its default")
+    error::other(format!(
+        "config {}{at}: {}",
+        path.display(),
+        one_line(e.message())
+    ))
+    .hint("see examples/config.toml for every key and its default")
 }
 
 #[cfg(test)]

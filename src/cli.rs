@@ -1,0 +1,375 @@
+//! The command line, as clap derive definitions only. This file depends on nothing
+//! but clap and std, so the man pages and completions are generated from the same
+//! definitions (`safecode generate`).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+const AFTER_HELP: &str = "\
+Exit codes: 0 success, 1 other failure, 2 usage error, 3 not found, 4 refused by policy,
+5 delivery failed, 6 invalid input data, 7 code rejected; check: 10 may skip, 11 must register.
+
+Examples:
+  safecode init
+  safecode enroll alice --phone '(617) 432-2000' --confirmed
+  safecode reset alice
+  safecode check alice || echo 'prompt alice to register'";
+
+/// Administer SafeCode, the one-time-code protection on password resets.
+///
+/// A reset code goes to the person's registered phone (SMS) or outside email; it must
+/// be read back before the password may be changed. Codes expire within 10 minutes
+/// and work once.
+#[derive(Debug, Parser)]
+#[command(name = "safecode", version, after_help = AFTER_HELP, max_term_width = 100)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct Global {
+    /// Database file [default: $XDG_DATA_HOME/safecode/safecode.db, or `database` in the config]
+    #[arg(long, global = true, env = "SAFECODE_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// Configuration file [default: /etc/safecode/config.toml, then $XDG_CONFIG_HOME/safecode/config.toml]
+    #[arg(long, global = true, env = "SAFECODE_CONFIG", value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// Print messages instead of sending them
+    #[arg(long, global = true, env = "SAFECODE_DRY_RUN", value_parser = clap::builder::FalseyValueParser::new())]
+    pub dry_run: bool,
+    /// Print one JSON document on stdout
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// A name for the audit log (e.g. your ticket handle), recorded beside the OS user
+    #[arg(long, global = true, env = "SAFECODE_ACTOR", value_name = "NAME")]
+    pub actor: Option<String>,
+    /// Print errors only
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create the database, or upgrade its schema
+    Init,
+    /// Add, list, show, remove or unlock users
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Register or replace a person's phone and email
+    #[command(after_help = "\
+Examples:
+  safecode enroll alice --phone '(617) 432-2000' --carrier verizon
+  safecode enroll alice --email alice@gmail.com --confirmed
+  safecode enroll bob --phone '+44 7400 123456'
+
+Without --confirmed a confirmation code is sent to each new contact; enter it with
+`safecode confirm USER`. Institution email addresses are refused (exit 4).")]
+    Enroll(EnrollArgs),
+    /// Confirm a new contact with the code sent to it
+    Confirm(ConfirmArgs),
+    /// Remove one contact (refused if it is the last confirmed one)
+    Unenroll(UnenrollArgs),
+    /// Record a skipped registration prompt
+    Skip(UserArg),
+    /// For login scripts: exit 0 enrolled, 10 may skip, 11 must register
+    Check(UserArg),
+    /// Interactive Register / Skip dialog shown at login
+    Prompt(UserArg),
+    /// Send a reset SafeCode
+    #[command(after_help = "\
+Examples:
+  safecode issue alice               # to the confirmed phone, else the email
+  safecode issue alice --via email
+  safecode --dry-run issue alice     # print the message instead of sending it
+
+Refused (exit 4) for users who are not enrolled, are locked, or have had too many
+codes recently; a failed delivery voids the code (exit 5).")]
+    Issue(IssueArgs),
+    /// Check a reset SafeCode; opens the reset window
+    #[command(after_help = "\
+Examples:
+  safecode verify alice              # prompts for the code on a terminal
+  safecode verify alice 123456
+  echo 123456 | safecode verify alice -
+
+Exit 7 when the code is wrong, expired, already used or none is outstanding.")]
+    Verify(VerifyArgs),
+    /// Set a new password inside the reset window
+    SetPassword(SetPasswordArgs),
+    /// Interactive: issue a code, take it back, set the password
+    #[command(after_help = "\
+Examples:
+  safecode reset alice
+  safecode --dry-run reset alice     # rehearse: the code is printed, not sent
+  safecode reset alice --via email
+
+The agent reads the code the caller gives back, then types the new password twice
+(hidden). For scripts use `issue`, `verify` and `set-password` instead.")]
+    Reset(ResetArgs),
+    /// Read a password on stdin; exit 0 if it matches, 7 if not
+    Authenticate(UserArg),
+    /// Bulk-import users and contacts from CSV
+    #[command(after_help = "\
+Examples:
+  safecode import contacts.csv --check          # validate only, write nothing
+  safecode import contacts.csv
+  safecode import - --skip-invalid < hr-export.csv
+
+Columns: username (required), name, phone, carrier, email, in any order. Any invalid
+row means nothing is written (exit 6) unless --skip-invalid.")]
+    Import(ImportArgs),
+    /// Export users and contacts as CSV (the import format) or JSON
+    Export(ExportArgs),
+    /// Delete codes and reset windows that can no longer be used, and old audit rows
+    #[command(after_help = "\
+Examples:
+  safecode purge
+  safecode purge --older-than 1d --audit-older-than 400d
+  # crontab: */15 * * * * safecode -q purge")]
+    Purge(PurgeArgs),
+    /// Enrollment and code figures; --prometheus for node_exporter
+    Stats(StatsArgs),
+    /// Show the audit log, newest first; --verify checks its hash chain
+    Audit(AuditArgs),
+    /// Known mobile carriers and their email-to-SMS gateways
+    Carriers,
+    /// Check the database, file permissions, configuration and delivery
+    Doctor,
+    /// Write shell completions or man pages (for packagers)
+    #[command(hide = true)]
+    Generate(GenerateArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a user
+    Add(UserAddArgs),
+    /// List users, optionally by enrollment state
+    List(UserListArgs),
+    /// Show one user, their contacts and state
+    Show(UserArg),
+    /// Remove a user and everything about them
+    Remove(UserRemoveArgs),
+    /// Clear the failure lock
+    Unlock(UserArg),
+}
+
+#[derive(Debug, Args)]
+pub struct UserArg {
+    /// Username (case-insensitive)
+    pub user: String,
+}
+
+#[derive(Debug, Args)]
+pub struct UserAddArgs {
+    /// Username: 1–64 letters, digits, '.', '_', '-', '@'
+    pub user: String,
+    /// Display name
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Read an initial password from stdin (one line)
+    #[arg(long)]
+    pub password_stdin: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StateArg {
+    Enrolled,
+    MaySkip,
+    MustRegister,
+}
+
+#[derive(Debug, Args)]
+pub struct UserListArgs {
+    /// Only users in this enrollment state
+    #[arg(long)]
+    pub state: Option<StateArg>,
+    /// At most this many users
+    #[arg(long)]
+    pub limit: Option<u32>,
+}
+
+#[derive(Debug, Args)]
+pub struct UserRemoveArgs {
+    /// Username
+    pub user: String,
+    /// Do not ask for confirmation
+    #[arg(long, short)]
+    pub yes: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct EnrollArgs {
+    /// Username; created if it does not exist
+    pub user: String,
+    /// Mobile number; without +country code the configured default_region applies
+    #[arg(long, value_name = "NUMBER")]
+    pub phone: Option<String>,
+    /// Mobile carrier (see `safecode carriers`), for email-to-SMS gateways
+    #[arg(long, value_name = "NAME", requires = "phone")]
+    pub carrier: Option<String>,
+    /// Email address outside the institution
+    #[arg(long, value_name = "ADDRESS")]
+    pub email: Option<String>,
+    /// The contact was verified in person: no confirmation code is sent
+    #[arg(long)]
+    pub confirmed: bool,
+    /// Display name (for a new user)
+    #[arg(long)]
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ConfirmArgs {
+    /// Username
+    pub user: String,
+    /// The confirmation code; prompted for on a terminal, `-` reads stdin
+    pub code: Option<String>,
+}
+
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false)]
+pub struct UnenrollWhich {
+    /// Remove the phone
+    #[arg(long)]
+    pub phone: bool,
+    /// Remove the email
+    #[arg(long)]
+    pub email: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct UnenrollArgs {
+    /// Username
+    pub user: String,
+    #[command(flatten)]
+    pub which: UnenrollWhich,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Via {
+    Sms,
+    Email,
+}
+
+#[derive(Debug, Args)]
+pub struct IssueArgs {
+    /// Username
+    pub user: String,
+    /// Channel [default: sms if a confirmed phone exists, else email]
+    #[arg(long)]
+    pub via: Option<Via>,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Username
+    pub user: String,
+    /// The code the person read back; prompted for on a terminal, `-` reads stdin
+    pub code: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct SetPasswordArgs {
+    /// Username
+    pub user: String,
+    /// Verify this reset code and set the password in one step (`-` reads it from stdin's first line)
+    #[arg(long, value_name = "CODE")]
+    pub code: Option<String>,
+    /// Read the new password from stdin (one line)
+    #[arg(long, conflicts_with = "generate")]
+    pub password_stdin: bool,
+    /// Generate a random passphrase, print it once, and require a change at next login
+    #[arg(long)]
+    pub generate: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ResetArgs {
+    /// Username
+    pub user: String,
+    /// Channel [default: sms if a confirmed phone exists, else email]
+    #[arg(long)]
+    pub via: Option<Via>,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// CSV file, or `-` for stdin
+    pub file: PathBuf,
+    /// Validate every row and report, but write nothing
+    #[arg(long)]
+    pub check: bool,
+    /// Write the valid rows and report the invalid ones (default: all or nothing)
+    #[arg(long)]
+    pub skip_invalid: bool,
+    /// Allow rows to change an existing confirmed contact
+    #[arg(long)]
+    pub replace_contacts: bool,
+    /// Imported contacts need confirmation (default: the import vouches for them)
+    #[arg(long)]
+    pub unconfirmed: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Csv,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Output format
+    #[arg(long, default_value = "csv")]
+    pub format: ExportFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct PurgeArgs {
+    /// Only what closed at least this long ago (e.g. 1h, 7d) [default: 0]
+    #[arg(long, value_name = "DURATION")]
+    pub older_than: Option<String>,
+    /// Also delete audit rows older than this (e.g. 400d)
+    #[arg(long, value_name = "DURATION")]
+    pub audit_older_than: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    /// Text exposition format for node_exporter's textfile collector
+    #[arg(long)]
+    pub prometheus: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// Only rows about this user
+    pub user: Option<String>,
+    /// Only rows newer than this (e.g. 24h, 30d)
+    #[arg(long, value_name = "DURATION")]
+    pub since: Option<String>,
+    /// At most this many rows [default: 50; 0 for all]
+    #[arg(long)]
+    pub limit: Option<u32>,
+    /// Walk the hash chain; exit 1 naming the first row that does not match
+    #[arg(long)]
+    pub verify: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GenerateWhat {
+    Completions,
+    Man,
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// What to write
+    pub what: GenerateWhat,
+    /// Directory to write into
+    pub dir: PathBuf,
+}

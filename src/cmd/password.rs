@@ -1,0 +1,80 @@
+//! Reading and checking new passwords, shared by `user add`, `set-password` and
+//! `reset`. Passwords never come from argv (they would show in `ps`): a hidden
+//! prompt with confirmation, or one line on stdin.
+
+use std::io::{BufRead, IsTerminal, Read};
+
+use dialoguer::Password;
+
+use crate::Ctx;
+use crate::error;
+use crate::password::{self, Policy};
+
+/// Longest line read from stdin; anything longer is refused before any work.
+const MAX_STDIN: u64 = 64 * 1024;
+
+/// Reads one line from stdin (without its line ending).
+pub(crate) fn from_stdin() -> anyhow::Result<String> {
+    if std::io::stdin().is_terminal() {
+        // Reading a visible password from a terminal would echo it.
+        return Err(
+            error::usage("--password-stdin reads from a pipe, not a terminal")
+                .hint("pipe the password in, or leave out --password-stdin to be prompted")
+                .into(),
+        );
+    }
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .take(MAX_STDIN)
+        .read_line(&mut line)
+        .map_err(|e| error::usage(format!("cannot read the password from stdin: {e}")))?;
+    let pw = line.strip_suffix('\n').unwrap_or(&line);
+    let pw = pw.strip_suffix('\r').unwrap_or(pw).to_string();
+    if pw.is_empty() {
+        return Err(error::usage("no password on stdin")
+            .hint("echo the new password into the command, one line")
+            .into());
+    }
+    Ok(pw)
+}
+
+/// A hidden prompt with confirmation, on the terminal.
+pub(crate) fn prompt(what: &str) -> anyhow::Result<String> {
+    Password::new()
+        .with_prompt(what)
+        .with_confirmation("Repeat it", "The two entries differ; try again")
+        .interact()
+        .map_err(|e| error::other(format!("prompt: {e}")).into())
+}
+
+/// Applies the password policy (exit 4 with the reason) and hashes with argon2id.
+pub(crate) fn check_and_hash(
+    ctx: &Ctx,
+    candidate: &str,
+    context: &[&str],
+    current_phc: Option<&str>,
+) -> anyhow::Result<String> {
+    let normalized = check(ctx, candidate, context, current_phc)?;
+    password::hash(&normalized, &ctx.config.password.argon2)
+        .map_err(|e| error::other(format!("hashing the password: {e}")).into())
+}
+
+/// The policy check alone; returns the NFKC-normalised password.
+pub(crate) fn check(
+    ctx: &Ctx,
+    candidate: &str,
+    context: &[&str],
+    current_phc: Option<&str>,
+) -> anyhow::Result<String> {
+    let policy = Policy {
+        min_length: ctx.config.password.min_length,
+        max_length: 128,
+    };
+    let context: Vec<&str> = context.iter().copied().filter(|s| !s.is_empty()).collect();
+    password::check(candidate, &policy, &context, current_phc).map_err(|w| {
+        error::policy(format!("password refused: {w}"))
+            .hint("a long phrase of unrelated words works well; no composition rules apply")
+            .into()
+    })
+}

@@ -1,0 +1,151 @@
+//! `safecode prompt USER`: the Register / Skip dialog shown at login. Register asks
+//! the enroll questions; Skip records a skip and says how many remain; with no
+//! skips left only Register is offered.
+
+use dialoguer::{Input, Select};
+
+use super::enroll::{self, Change};
+use super::{describe_contact, find_user, skip};
+use crate::Ctx;
+use crate::cli::UserArg;
+use crate::contact;
+use crate::enrollment::State;
+use crate::error;
+
+pub fn run(a: UserArg, ctx: &Ctx) -> anyhow::Result<u8> {
+    if !ctx.interactive() {
+        return Err(
+            error::usage("`prompt` needs a terminal on stdin and stderr")
+                .hint("in scripts use `safecode check`, `safecode skip` and `safecode enroll`")
+                .into(),
+        );
+    }
+    let max = ctx.config.policy.max_skips;
+    let org = ctx.config.org_name.clone();
+    let mut store = ctx.open()?;
+    let (user, state) = store.read(|tx| {
+        let u = find_user(tx, &a.user)?;
+        let c = tx.contacts(u.id)?;
+        let s = State::of(&c, u.skips, max);
+        Ok((u, s))
+    })?;
+    if state == State::Enrolled {
+        ctx.out.say(&format!(
+            "{} is already registered for {org} SafeCode.",
+            user.username
+        ))?;
+        return Ok(0);
+    }
+    let left = max.saturating_sub(user.skips);
+    eprintln!(
+        "{org} SafeCode protects your password: a reset needs a one-time code sent to your\n\
+         mobile phone or personal email. Please register one now."
+    );
+    let mut items = vec!["Register now".to_string()];
+    if state == State::MaySkip {
+        items.push(format!(
+            "Skip for now ({left} skip{} left)",
+            if left == 1 { "" } else { "s" }
+        ));
+    } else {
+        eprintln!("You have used all {max} skips: registration is required.");
+    }
+    let choice = Select::new()
+        .with_prompt("What would you like to do?")
+        .items(&items)
+        .default(0)
+        .interact()
+        .map_err(|e| error::other(format!("prompt: {e}")))?;
+    if choice == 1 {
+        let outcome = store.write(|tx| {
+            let u = find_user(tx, &a.user)?;
+            skip::record(tx, &u, max)
+        })?;
+        if let skip::Skipped::Recorded { left, .. } = outcome {
+            ctx.out.say(&format!(
+                "Skipped. You can skip {left} more time{}.",
+                if left == 1 { "" } else { "s" }
+            ))?;
+        }
+        return Ok(0);
+    }
+    let new = ask_contacts(ctx)?;
+    let changes = store.write(|tx| {
+        let u = find_user(tx, &a.user)?;
+        enroll::apply(tx, &u, &new, false, true, "prompt")
+    })?;
+    for c in changes.iter().filter(|c| c.is_change()) {
+        ctx.out
+            .say(&format!("Registered {}.", describe_contact(c.current())))?;
+    }
+    if changes.iter().any(|c: &Change| !c.current().confirmed()) {
+        super::confirm::after_enroll(ctx, &mut store, &user.username, &changes)?;
+    }
+    Ok(0)
+}
+
+/// Asks for a phone (and carrier) and/or an email until at least one is valid.
+fn ask_contacts(ctx: &Ctx) -> anyhow::Result<enroll::NewContacts> {
+    let carriers = contact::carriers(&ctx.config.carriers);
+    let cfg = &ctx.config;
+    loop {
+        let phone: String = Input::new()
+            .with_prompt("Mobile phone number (Enter to skip)")
+            .allow_empty(true)
+            .validate_with(|s: &String| -> Result<(), String> {
+                if s.trim().is_empty() {
+                    return Ok(());
+                }
+                contact::parse_phone(s, &cfg.default_region)
+                    .map(|_| ())
+                    .map_err(|e| e.to_string())
+            })
+            .interact_text()
+            .map_err(|e| error::other(format!("prompt: {e}")))?;
+        let carrier: String = if phone.trim().is_empty() {
+            String::new()
+        } else {
+            Input::new()
+                .with_prompt("Mobile carrier (Enter if unsure)")
+                .allow_empty(true)
+                .validate_with(|s: &String| -> Result<(), String> {
+                    if s.trim().is_empty() || contact::find_carrier(&carriers, s).is_some() {
+                        Ok(())
+                    } else {
+                        Err("unknown carrier; see `safecode carriers` or press Enter".into())
+                    }
+                })
+                .interact_text()
+                .map_err(|e| error::other(format!("prompt: {e}")))?
+        };
+        let email: String = Input::new()
+            .with_prompt("Personal email outside the institution (Enter to skip)")
+            .allow_empty(true)
+            .validate_with(|s: &String| -> Result<(), String> {
+                if s.trim().is_empty() {
+                    return Ok(());
+                }
+                contact::parse_email(
+                    s,
+                    &cfg.policy.institution_domains,
+                    &cfg.policy.preferred_domains,
+                )
+                .map(|_| ())
+                .map_err(|e| e.to_string())
+            })
+            .interact_text()
+            .map_err(|e| error::other(format!("prompt: {e}")))?;
+        if phone.trim().is_empty() && email.trim().is_empty() {
+            eprintln!("Please give a phone number or an email address.");
+            continue;
+        }
+        match enroll::validate(Some(&phone), Some(&carrier), Some(&email), cfg, &carriers) {
+            Ok(n) => return Ok(n),
+            Err(errs) => {
+                for e in errs {
+                    eprintln!("{}: {}", e.column, e.message);
+                }
+            }
+        }
+    }
+}
