@@ -1,0 +1,9 @@
+//! One integration-test binary; a module per feature. Every test drives the real
+//! binary against a real SQLite file in a temp directory.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+mod foundation;
+mod pty;
