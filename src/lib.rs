@@ -6,12 +6,15 @@ pub mod channel;
 pub mod cli;
 pub mod clock;
 pub mod cmd;
+pub mod code;
 pub mod config;
 pub mod contact;
 pub mod enrollment;
 pub mod error;
+pub mod message;
 pub mod output;
 pub mod password;
+pub mod send;
 pub mod store;
 pub mod who;
 
@@ -75,7 +78,7 @@ where
         }
     };
     let out = Output::new(cli.global.json, cli.global.quiet);
-    match setup(&cli.global).and_then(|ctx| cmd::run(cli.command, &ctx).map_err(Into::into)) {
+    match setup(&cli.global).and_then(|ctx| cmd::run(cli.command, &ctx)) {
         Ok(code) => ExitCode::from(code),
         Err(e) => report(&out, &e),
     }

@@ -1,16 +1,149 @@
 //! `safecode confirm USER [CODE]`: confirm a new contact with the code sent to it.
+//! Also the step after `enroll` / `prompt` that sends those codes.
 
+use serde_json::json;
+
+use super::codes::{self, Target, Verdict};
 use super::enroll::Change;
+use super::{describe_contact, find_user};
 use crate::Ctx;
-use crate::store::Store;
+use crate::cli::ConfirmArgs;
+use crate::error;
+use crate::store::{AuditEntry, Purpose, Store};
 
-/// After contacts were registered unconfirmed: send confirmation codes (and, on a
-/// terminal, ask for them). Filled in with the codes issue.
+pub fn run(a: ConfirmArgs, ctx: &Ctx) -> anyhow::Result<u8> {
+    super::valid_username(&a.user)?;
+    let typed = codes::read_code(ctx, a.code.as_deref(), "the code as an argument")?;
+    let code = codes::parse_typed(ctx, &typed)?;
+    let mut store = ctx.open()?;
+    let step = store.write(|tx| {
+        let user = find_user(tx, &a.user)?;
+        let v = codes::check(tx, ctx, &user, Purpose::Confirm, &code)?;
+        let Verdict::Accepted(c) = &v else {
+            return Ok(Err(v.error(&user)));
+        };
+        // The contact may have been replaced since the code went out.
+        match tx.contact(user.id, c.channel)? {
+            Some(ct) if ct.address == c.destination => {
+                tx.confirm_contact(user.id, c.channel)?;
+                tx.audit(AuditEntry {
+                    username: Some(&user.username),
+                    action: "contact.confirm",
+                    outcome: "ok",
+                    detail: Some(format!("{} {} (by code)", c.channel, c.destination)),
+                })?;
+                let now = tx
+                    .contact(user.id, c.channel)?
+                    .ok_or_else(|| error::other("contact vanished"))?;
+                Ok(Ok((user, now)))
+            }
+            _ => Ok(Err(Some(error::rejected(
+                "that code was sent to a contact that has since been replaced",
+            )))),
+        }
+    })?;
+    let (user, contact) = match step {
+        Ok(x) => x,
+        Err(Some(e)) => return Err(e.into()),
+        Err(None) => return Err(error::other("confirmation failed").into()),
+    };
+    if ctx.out.json {
+        ctx.out.json(&json!({
+            "username": user.username,
+            "confirmed": { "channel": contact.channel, "address": contact.address },
+        }))?;
+    } else {
+        ctx.out.say(&format!(
+            "Confirmed {} for {}.",
+            describe_contact(&contact),
+            user.username
+        ))?;
+    }
+    Ok(0)
+}
+
+/// After contacts were registered: tell replaced confirmed contacts, and send a
+/// confirmation code to each new unconfirmed one. With `ask`, prompt for the codes
+/// right away (the person is at the terminal, as in `prompt`).
 pub(crate) fn after_enroll(
-    _ctx: &Ctx,
-    _store: &mut Store,
-    _username: &str,
-    _changes: &[Change],
+    ctx: &Ctx,
+    store: &mut Store,
+    username: &str,
+    changes: &[Change],
+    ask: bool,
 ) -> anyhow::Result<()> {
+    let sender = codes::sender(ctx);
+    for ch in changes {
+        if let Change::Replaced(old, new) = ch
+            && old.confirmed()
+            && old.address != new.address
+        {
+            codes::notify_replaced(ctx, store, &sender, username, old)?;
+        }
+    }
+    for ch in changes {
+        let c = ch.current();
+        if c.confirmed() || !ch.is_change() {
+            continue;
+        }
+        let issued = codes::issue(ctx, store, &sender, username, Target::Confirm(c.channel))?;
+        eprintln!(
+            "{} a confirmation code to {}.",
+            if issued.dry_run {
+                "Printed (dry run)"
+            } else {
+                "Sent"
+            },
+            issued.destination
+        );
+        if !ask {
+            eprintln!("Enter it with: safecode confirm {username}");
+            continue;
+        }
+        let max = ctx.config.policy.max_attempts;
+        for _ in 0..max {
+            let typed: String = dialoguer::Input::new()
+                .with_prompt(format!("Code sent to {}", issued.destination))
+                .interact_text()
+                .map_err(|e| error::other(format!("prompt: {e}")))?;
+            let code = match codes::parse_typed(ctx, &typed) {
+                Ok(c) => c,
+                Err(e) => {
+                    eprintln!("{}; try again.", e.message);
+                    continue;
+                }
+            };
+            let (user, v) = store.write(|tx| {
+                let user = find_user(tx, username)?;
+                let v = codes::check(tx, ctx, &user, Purpose::Confirm, &code)?;
+                if let Verdict::Accepted(row) = &v {
+                    tx.confirm_contact(user.id, row.channel)?;
+                    tx.audit(AuditEntry {
+                        username: Some(&user.username),
+                        action: "contact.confirm",
+                        outcome: "ok",
+                        detail: Some(format!("{} {} (by code)", row.channel, row.destination)),
+                    })?;
+                }
+                Ok((user, v))
+            })?;
+            match v {
+                Verdict::Accepted(_) => {
+                    eprintln!("Confirmed.");
+                    break;
+                }
+                Verdict::Wrong {
+                    voided: false,
+                    locked: false,
+                    attempts_left,
+                } => eprintln!("Wrong code; {attempts_left} attempts left."),
+                other => {
+                    if let Some(e) = other.error(&user) {
+                        return Err(e.into());
+                    }
+                }
+            }
+        }
+    }
     Ok(())
 }

@@ -13,7 +13,7 @@ use crate::clock;
 use crate::config::Config;
 use crate::contact::{self, ContactError};
 use crate::error::{self, Kind};
-use crate::store::{AuditEntry, Contact, Tx, User};
+use crate::store::{AuditEntry, Contact, Purpose, Tx, User};
 
 /// A contact field that failed validation: which column, why, and whether it is a
 /// policy refusal (institution email, exit 4) or malformed input.
@@ -217,6 +217,12 @@ pub(crate) fn apply(
             }
             Change::Replaced(o, c) => {
                 tx.put_contact(user.id, c)?;
+                if o.address != c.address {
+                    // Codes already sent to the old address (a stolen phone) die with it.
+                    for p in [Purpose::Reset, Purpose::Confirm] {
+                        tx.void_live_codes(user.id, p, Some(c.channel), "contact replaced", now)?;
+                    }
+                }
                 // The old address is recorded in full: after a SIM swap or a stolen
                 // phone, the investigation needs to know what was replaced.
                 tx.audit(AuditEntry {
@@ -276,6 +282,20 @@ pub fn run(a: EnrollArgs, ctx: &Ctx) -> anyhow::Result<u8> {
         err
     })?;
     let mut store = ctx.open()?;
+    if !a.confirmed {
+        // Refuse before writing anything when the confirmation code cannot be sent.
+        let sender = super::codes::sender(ctx);
+        if new.phone.is_some() {
+            sender.ready(Channel::Sms).map_err(|e| {
+                e.hint("configure delivery, pass --dry-run, or pass --confirmed if you verified the contact")
+            })?;
+        }
+        if new.email.is_some() {
+            sender.ready(Channel::Email).map_err(|e| {
+                e.hint("configure delivery, pass --dry-run, or pass --confirmed if you verified the contact")
+            })?;
+        }
+    }
     let (user, created, changes) = store.write(|tx| {
         let (user, created) = match tx.user(&a.user)? {
             Some(u) => (u, false),
@@ -296,6 +316,7 @@ pub fn run(a: EnrollArgs, ctx: &Ctx) -> anyhow::Result<u8> {
         let changes = apply(tx, &user, &new, a.confirmed, true, "enroll")?;
         Ok((user, created, changes))
     })?;
+    super::confirm::after_enroll(ctx, &mut store, &user.username, &changes, false)?;
     if ctx.out.json {
         let list: Vec<_> = changes
             .iter()

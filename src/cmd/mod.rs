@@ -1,16 +1,22 @@
 //! One module per subcommand; each has `fn run(args, &Ctx) -> anyhow::Result<u8>`
 //! returning the exit status (0 unless the command has its own, like `check`).
 
+mod authenticate;
 mod carriers;
 mod check;
+mod codes;
 mod confirm;
 mod enroll;
 mod init;
+mod issue;
 mod password;
 mod prompt;
+mod reset;
+mod set_password;
 mod skip;
 mod unenroll;
 mod user;
+mod verify;
 
 use serde::Serialize;
 
@@ -33,6 +39,12 @@ pub fn run(command: Command, ctx: &Ctx) -> anyhow::Result<u8> {
         Command::Check(a) => check::run(a, ctx),
         Command::Prompt(a) => prompt::run(a, ctx),
         Command::Carriers => carriers::run(ctx),
+        Command::Confirm(a) => confirm::run(a, ctx),
+        Command::Issue(a) => issue::run(a, ctx),
+        Command::Verify(a) => verify::run(a, ctx),
+        Command::SetPassword(a) => set_password::run(a, ctx),
+        Command::Reset(a) => reset::run(a, ctx),
+        Command::Authenticate(a) => authenticate::run(a, ctx),
         other => Err(error::other(format!(
             "`{}` is not available in this build yet",
             command_name(&other)

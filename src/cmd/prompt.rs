@@ -4,7 +4,7 @@
 
 use dialoguer::{Input, Select};
 
-use super::enroll::{self, Change};
+use super::enroll;
 use super::{describe_contact, find_user, skip};
 use crate::Ctx;
 use crate::cli::UserArg;
@@ -78,9 +78,7 @@ pub fn run(a: UserArg, ctx: &Ctx) -> anyhow::Result<u8> {
         ctx.out
             .say(&format!("Registered {}.", describe_contact(c.current())))?;
     }
-    if changes.iter().any(|c: &Change| !c.current().confirmed()) {
-        super::confirm::after_enroll(ctx, &mut store, &user.username, &changes)?;
-    }
+    super::confirm::after_enroll(ctx, &mut store, &user.username, &changes, true)?;
     Ok(0)
 }
 

@@ -8,6 +8,7 @@
 //! `database is locked`.
 
 mod audit;
+mod codes;
 mod users;
 
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
@@ -20,6 +21,7 @@ use crate::error::{self, Error};
 use crate::who::Who;
 
 pub use audit::{AuditEntry, AuditRow};
+pub use codes::{CodeRow, NewCode, Purpose};
 pub use users::{Contact, User, UserFilter};
 
 /// The whole schema, split into versions by `-- version N` lines.
@@ -54,11 +56,11 @@ pub struct InitOutcome {
 fn schema_versions() -> Vec<(i64, String)> {
     let mut out: Vec<(i64, String)> = Vec::new();
     for line in SCHEMA.lines() {
-        if let Some(v) = line.strip_prefix("-- version ") {
-            if let Ok(n) = v.trim().parse() {
-                out.push((n, String::new()));
-                continue;
-            }
+        if let Some(v) = line.strip_prefix("-- version ")
+            && let Ok(n) = v.trim().parse()
+        {
+            out.push((n, String::new()));
+            continue;
         }
         if let Some((_, sql)) = out.last_mut() {
             sql.push_str(line);

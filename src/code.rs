@@ -1,0 +1,516 @@
+//! SafeCodes: drawing them, reading what a person typed, and hashing them for storage
+//! (SPEC §1). Pure functions apart from the OS random number generator; nothing here
+//! knows about the database or how a code is delivered.
+//!
+//! A code is never stored in clear: the store keeps `hash(key, salt, context, code)`,
+//! an HMAC-SHA256 under a per-database key with a per-code salt. Six digits are only
+//! 10^6 possibilities, so an unkeyed or merely salted hash would fall to brute force in
+//! milliseconds; the key (kept apart from the code rows) is what makes a leaked code
+//! table useless.
+
+use std::fmt;
+use std::num::NonZeroU64;
+
+use hmac::digest::{Digest, Key};
+use hmac::{Hmac, KeyInit, Mac};
+use sha2::Sha256;
+use subtle::ConstantTimeEq;
+
+/// Fewest digits a code may have (SPEC §1, `code_length`).
+pub const MIN_LEN: u8 = 6;
+/// Most digits a code may have.
+pub const MAX_LEN: u8 = 10;
+/// Bytes of per-code salt.
+pub const SALT_LEN: usize = 16;
+/// Bytes of the per-database HMAC key.
+pub const KEY_LEN: usize = 32;
+/// Bytes of a code hash (HMAC-SHA256 output).
+pub const HASH_LEN: usize = 32;
+
+/// Versioned domain tag, so that these MACs can never be confused with another use of
+/// the same key, and a future change of encoding can be told apart.
+const DOMAIN: &[u8] = b"safecode/code-hash/v1";
+
+type HmacSha256 = Hmac<Sha256>;
+
+/// Why a code or random bytes could not be produced.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("a SafeCode has {MIN_LEN} to {MAX_LEN} digits, not {0}")]
+    Length(u8),
+    #[error("the operating system's random number generator failed: {0}")]
+    Rng(#[from] getrandom::Error),
+}
+
+/// A code in clear. It lives only in memory (to be sent, or as typed back), is
+/// overwritten when dropped, and its `Debug` hides the digits so that a stray `{:?}`
+/// in a log line cannot leak it. Deliberately neither `Display` nor `Clone`.
+pub struct Code(String);
+
+impl Code {
+    /// The digits, e.g. to put in a message body.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// How many digits the code has.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Always false for a code made by this module; here because `len` is.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl fmt::Debug for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Code({} digits, redacted)", self.0.len())
+    }
+}
+
+impl Drop for Code {
+    fn drop(&mut self) {
+        // Taking the String out as bytes is safe; the volatile writes keep the compiler
+        // from eliding stores to memory that is about to be freed. Best effort only:
+        // copies made by callers (message bodies, terminal buffers) are beyond reach.
+        let mut bytes = std::mem::take(&mut self.0).into_bytes();
+        for b in bytes.iter_mut() {
+            // SAFETY: `b` is a valid, aligned, exclusive reference to an initialised u8.
+            unsafe { std::ptr::write_volatile(b, 0) };
+        }
+        std::sync::atomic::compiler_fence(std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+/// A uniformly random integer in `0..bound` from the OS CSPRNG.
+///
+/// Rejection sampling: a draw from the top, incomplete stretch of the u64 range is
+/// thrown away, because `x % bound` over the full range would favour small values.
+pub fn random_below(bound: NonZeroU64) -> Result<u64, getrandom::Error> {
+    loop {
+        if let Some(v) = accept_below(getrandom::u64()?, bound) {
+            return Ok(v);
+        }
+    }
+}
+
+/// The pure half of [`random_below`]: maps one 64-bit draw to `0..bound`, or `None`
+/// if it falls in the biased tail and must be redrawn.
+fn accept_below(draw: u64, bound: NonZeroU64) -> Option<u64> {
+    let bound = u128::from(bound.get());
+    // The largest multiple of `bound` that fits in 2^64: draws below it are unbiased.
+    let zone = (1u128 << 64) / bound * bound;
+    let draw = u128::from(draw);
+    (draw < zone).then(|| (draw % bound) as u64)
+}
+
+/// A fresh code of `len` digits (6..=10), uniform over all 10^len values, leading zeros
+/// kept (so `004711` is as likely as `947110`).
+pub fn generate(len: u8) -> Result<Code, Error> {
+    if !(MIN_LEN..=MAX_LEN).contains(&len) {
+        return Err(Error::Length(len));
+    }
+    let space = 10u64.pow(u32::from(len));
+    // `space` is at least 10^6, so never zero.
+    let bound = NonZeroU64::new(space).ok_or(Error::Length(len))?;
+    let n = random_below(bound)?;
+    Ok(Code(format!("{n:0width$}", width = usize::from(len))))
+}
+
+/// Turns what a person typed or read back into the canonical digits.
+///
+/// People copy codes with the grouping their phone shows, so spaces (including
+/// no-break spaces), dashes and dots are ignored. Anything else, including digits of
+/// other scripts such as `١٢٣`, is refused rather than guessed at. The length must be
+/// exact: a dropped leading zero is the usual cause of a short code, so the message
+/// says that it counts.
+pub fn normalize_input(input: &str, len: u8) -> Result<Code, String> {
+    let want = usize::from(len);
+    let mut digits = String::with_capacity(want);
+    let mut count = 0usize;
+    for c in input.trim().chars() {
+        if c.is_ascii_digit() {
+            count += 1;
+            // Keep at most `want + 1` digits: enough to know it is too long, however
+            // long the input is.
+            if count <= want + 1 {
+                digits.push(c);
+            }
+        } else if is_separator(c) {
+            continue;
+        } else if c.is_numeric() {
+            return Err(format!(
+                "codes use only the digits 0-9; '{}' is a digit of another script",
+                c.escape_debug()
+            ));
+        } else {
+            return Err(format!(
+                "codes contain only digits (spaces, dashes and dots may separate them); \
+                 '{}' is not a digit",
+                c.escape_debug()
+            ));
+        }
+    }
+    // Wipe the partial copy on every path by wrapping it at once.
+    let code = Code(digits);
+    match count {
+        0 => Err(format!("no code was entered; codes have {len} digits")),
+        n if n < want => Err(format!(
+            "codes have {len} digits; got {n} (a leading zero counts)"
+        )),
+        n if n > want => Err(format!("codes have {len} digits; got {n}")),
+        _ => Ok(code),
+    }
+}
+
+/// Separators a person may type between digits: whitespace, ASCII and Unicode dashes
+/// (phones and word processors turn `-` into `‐` or `–`), and dots.
+fn is_separator(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '-' | '.' | '\u{2010}'..='\u{2015}' | '\u{2212}')
+}
+
+/// Fresh random salt for one stored code.
+pub fn new_salt() -> Result<[u8; SALT_LEN], Error> {
+    let mut salt = [0u8; SALT_LEN];
+    getrandom::fill(&mut salt)?;
+    Ok(salt)
+}
+
+/// A fresh per-database HMAC key, made once by `init`.
+pub fn new_key() -> Result<[u8; KEY_LEN], Error> {
+    let mut key = [0u8; KEY_LEN];
+    getrandom::fill(&mut key)?;
+    Ok(key)
+}
+
+/// The stored form of a code: HMAC-SHA256 under `key` of a domain tag, `context`,
+/// `salt` and the digits, each length-prefixed so no two inputs encode alike.
+///
+/// `context` binds the hash to its purpose, user and destination (the caller passes
+/// e.g. `reset:<user_id>:<destination>`), so a hash copied to another row, user or
+/// purpose never matches.
+pub fn hash(key: &[u8], salt: &[u8], context: &str, code: &Code) -> [u8; HASH_LEN] {
+    let mut mac = keyed(key);
+    for part in [DOMAIN, context.as_bytes(), salt, code.as_str().as_bytes()] {
+        mac.update(&(part.len() as u64).to_be_bytes());
+        mac.update(part);
+    }
+    mac.finalize().into_bytes().into()
+}
+
+/// Whether `code` is the one whose hash is `stored`, compared in constant time so the
+/// time taken does not reveal how many leading bytes matched. A `stored` of the wrong
+/// length never matches.
+pub fn matches(key: &[u8], salt: &[u8], context: &str, code: &Code, stored: &[u8]) -> bool {
+    let computed = hash(key, salt, context, code);
+    computed.as_slice().ct_eq(stored).into()
+}
+
+/// An HMAC-SHA256 instance for a key of any length, built without a fallible call.
+///
+/// `Hmac::new_from_slice` returns a `Result` although HMAC accepts every key length;
+/// doing RFC 2104's key preparation here (hash a key longer than the 64-byte block,
+/// then zero-pad) gives the identical MAC through the infallible `new`, so `hash` needs
+/// no error path that can never be taken. The tests check this against RFC 4231.
+fn keyed(key: &[u8]) -> HmacSha256 {
+    let mut block = Key::<HmacSha256>::default();
+    let digest;
+    let key = if key.len() > block.len() {
+        digest = Sha256::digest(key);
+        digest.as_slice()
+    } else {
+        key
+    };
+    for (slot, byte) in block.iter_mut().zip(key) {
+        *slot = *byte;
+    }
+    <HmacSha256 as KeyInit>::new(&block)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code(s: &str) -> Code {
+        Code(s.to_string())
+    }
+
+    #[test]
+    fn generated_codes_have_the_requested_number_of_ascii_digits() {
+        for len in MIN_LEN..=MAX_LEN {
+            for _ in 0..200 {
+                let c = generate(len).unwrap();
+                assert_eq!(c.len(), usize::from(len));
+                assert!(
+                    c.as_str().bytes().all(|b| b.is_ascii_digit()),
+                    "{}",
+                    c.as_str()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn lengths_outside_6_to_10_are_refused() {
+        for len in [0, 1, 5, 11, 255] {
+            assert!(matches!(generate(len), Err(Error::Length(l)) if l == len));
+        }
+    }
+
+    #[test]
+    fn debug_does_not_show_the_digits() {
+        let shown = format!("{:?}", code("999999"));
+        assert!(!shown.contains('9'), "{shown}");
+    }
+
+    #[test]
+    fn accept_below_rejects_exactly_the_biased_tail() {
+        let ten = NonZeroU64::new(10).unwrap();
+        // 2^64 = 18446744073709551616; the largest multiple of 10 below it ends in ..610.
+        let zone: u64 = 18_446_744_073_709_551_610;
+        assert_eq!(accept_below(zone - 1, ten), Some(9));
+        assert_eq!(accept_below(zone, ten), None);
+        assert_eq!(accept_below(u64::MAX, ten), None);
+        assert_eq!(accept_below(0, ten), Some(0));
+        // A bound that divides 2^64 has no tail at all.
+        let pow2 = NonZeroU64::new(1 << 32).unwrap();
+        assert_eq!(accept_below(u64::MAX, pow2), Some((1 << 32) - 1));
+        let one = NonZeroU64::new(1).unwrap();
+        assert_eq!(accept_below(u64::MAX, one), Some(0));
+    }
+
+    /// Pearson's chi-square statistic of observed counts against a uniform expectation.
+    fn chi_square(counts: &[u64]) -> f64 {
+        let total: u64 = counts.iter().sum();
+        let expected = total as f64 / counts.len() as f64;
+        counts
+            .iter()
+            .map(|&c| {
+                let d = c as f64 - expected;
+                d * d / expected
+            })
+            .sum()
+    }
+
+    #[test]
+    fn digits_are_uniform_in_every_position() {
+        // 100,000 six-digit codes. For 9 degrees of freedom P(chi2 > 80) is about
+        // 1.5e-13, so with 7 statistics a false failure has odds of about 1e-12: the
+        // test is not flaky. It is not toothless either: the classic `byte % 10` bias
+        // (26/256 vs 25/256) gives about 219 on the pooled 600,000 digits.
+        const DRAWS: usize = 100_000;
+        const BOUND: f64 = 80.0;
+        let mut per_position = [[0u64; 10]; 6];
+        let mut leading_zeros = 0;
+        for _ in 0..DRAWS {
+            let c = generate(6).unwrap();
+            for (pos, b) in c.as_str().bytes().enumerate() {
+                per_position[pos][usize::from(b - b'0')] += 1;
+            }
+            if c.as_str().starts_with('0') {
+                leading_zeros += 1;
+            }
+        }
+        for (pos, counts) in per_position.iter().enumerate() {
+            let x = chi_square(counts);
+            assert!(
+                x < BOUND,
+                "position {pos}: chi2 = {x:.1}, counts {counts:?}"
+            );
+        }
+        let mut pooled = [0u64; 10];
+        for counts in &per_position {
+            for (d, c) in counts.iter().enumerate() {
+                pooled[d] += c;
+            }
+        }
+        let x = chi_square(&pooled);
+        assert!(x < BOUND, "pooled: chi2 = {x:.1}, counts {pooled:?}");
+        // About 10,000 expected; leading zeros must be kept, not dropped or re-drawn.
+        assert!(leading_zeros > 8_000, "only {leading_zeros} leading zeros");
+    }
+
+    #[test]
+    fn normalize_accepts_grouped_input() {
+        for typed in [
+            "123456",
+            "123 456",
+            "123-456",
+            "123.456",
+            " 12 34 56 ",
+            "123\u{a0}456",
+            "123\u{2013}456",
+            "1-2-3-4-5-6",
+        ] {
+            let c = normalize_input(typed, 6).unwrap_or_else(|e| panic!("{typed:?}: {e}"));
+            assert_eq!(c.as_str(), "123456", "{typed:?}");
+        }
+        assert_eq!(normalize_input("004 711", 6).unwrap().as_str(), "004711");
+        assert_eq!(
+            normalize_input("0123456789", 10).unwrap().as_str(),
+            "0123456789"
+        );
+    }
+
+    #[test]
+    fn normalize_refuses_letters_and_other_scripts() {
+        let e = normalize_input("12a456", 6).unwrap_err();
+        assert!(e.contains("'a' is not a digit"), "{e}");
+        assert!(normalize_input("l23456", 6).is_err());
+        assert!(normalize_input("123_456", 6).is_err());
+        assert!(normalize_input("123456\n7", 6).is_err());
+        let e = normalize_input("١٢٣٤٥٦", 6).unwrap_err();
+        assert!(e.contains("another script"), "{e}");
+        // Fullwidth digits are not quietly folded either.
+        assert!(normalize_input("１２３４５６", 6).is_err());
+        // Terminal escapes in input are shown escaped, not executed.
+        let e = normalize_input("12\u{1b}[2J", 6).unwrap_err();
+        assert!(!e.contains('\u{1b}'), "{e:?}");
+    }
+
+    #[test]
+    fn normalize_refuses_wrong_lengths_helpfully() {
+        assert_eq!(
+            normalize_input("12345", 6).unwrap_err(),
+            "codes have 6 digits; got 5 (a leading zero counts)"
+        );
+        assert_eq!(
+            normalize_input("1234567", 6).unwrap_err(),
+            "codes have 6 digits; got 7"
+        );
+        let long = "9".repeat(100_000);
+        assert_eq!(
+            normalize_input(&long, 8).unwrap_err(),
+            "codes have 8 digits; got 100000"
+        );
+        for empty in ["", "   ", " - . "] {
+            let e = normalize_input(empty, 6).unwrap_err();
+            assert!(e.starts_with("no code was entered"), "{empty:?}: {e}");
+        }
+    }
+
+    #[test]
+    fn hash_depends_on_key_salt_context_and_code() {
+        let key = [7u8; KEY_LEN];
+        let salt = [1u8; SALT_LEN];
+        let base = hash(&key, &salt, "reset:1:+16174322000", &code("123456"));
+        assert_eq!(
+            base,
+            hash(&key, &salt, "reset:1:+16174322000", &code("123456"))
+        );
+        assert_ne!(
+            base,
+            hash(
+                &[8u8; KEY_LEN],
+                &salt,
+                "reset:1:+16174322000",
+                &code("123456")
+            )
+        );
+        assert_ne!(
+            base,
+            hash(
+                &key,
+                &[2u8; SALT_LEN],
+                "reset:1:+16174322000",
+                &code("123456")
+            )
+        );
+        assert_ne!(
+            base,
+            hash(&key, &salt, "confirm:1:+16174322000", &code("123456"))
+        );
+        assert_ne!(
+            base,
+            hash(&key, &salt, "reset:2:+16174322000", &code("123456"))
+        );
+        assert_ne!(
+            base,
+            hash(&key, &salt, "reset:1:+16174322000", &code("123457"))
+        );
+    }
+
+    #[test]
+    fn length_prefixes_keep_field_boundaries_apart() {
+        // Without prefixes, context "ab" + salt "c" would equal context "a" + salt "bc".
+        let key = [3u8; KEY_LEN];
+        let c = code("123456");
+        assert_ne!(hash(&key, b"c", "ab", &c), hash(&key, b"bc", "a", &c));
+    }
+
+    #[test]
+    fn matches_is_true_only_for_the_right_code_and_length() {
+        let key = new_key().unwrap();
+        let salt = new_salt().unwrap();
+        let ctx = "reset:42:a@example.org";
+        let issued = generate(6).unwrap();
+        let stored = hash(&key, &salt, ctx, &issued);
+        let typed = normalize_input(issued.as_str(), 6).unwrap();
+        assert!(matches(&key, &salt, ctx, &typed, &stored));
+        assert!(!matches(
+            &key,
+            &salt,
+            "confirm:42:a@example.org",
+            &typed,
+            &stored
+        ));
+        let wrong = if issued.as_str() == "000000" {
+            "000001"
+        } else {
+            "000000"
+        };
+        assert!(!matches(&key, &salt, ctx, &code(wrong), &stored));
+        assert!(!matches(&key, &salt, ctx, &typed, &stored[..31]));
+        assert!(!matches(&key, &salt, ctx, &typed, &[]));
+        let mut longer = stored.to_vec();
+        longer.push(0);
+        assert!(!matches(&key, &salt, ctx, &typed, &longer));
+    }
+
+    #[test]
+    fn salts_and_keys_are_fresh() {
+        assert_ne!(new_salt().unwrap(), new_salt().unwrap());
+        assert_ne!(new_key().unwrap(), new_key().unwrap());
+    }
+
+    #[test]
+    fn keyed_mac_equals_standard_hmac_for_any_key_length() {
+        // RFC 4231 test cases 1 (20-byte key) and 6 (131-byte key, hashed first).
+        let cases: [(&[u8], &[u8], &str); 2] = [
+            (
+                &[0x0b; 20],
+                b"Hi There",
+                "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7",
+            ),
+            (
+                &[0xaa; 131],
+                b"Test Using Larger Than Block-Size Key - Hash Key First",
+                "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54",
+            ),
+        ];
+        for (key, data, want) in cases {
+            let ours = keyed(key).chain_update(data).finalize().into_bytes();
+            let theirs = HmacSha256::new_from_slice(key)
+                .unwrap()
+                .chain_update(data)
+                .finalize()
+                .into_bytes();
+            let hex: String = ours.iter().map(|b| format!("{b:02x}")).collect();
+            assert_eq!(hex, want);
+            assert_eq!(ours, theirs);
+        }
+        // And every length around the block size.
+        for len in [0, 1, 32, 63, 64, 65, 200] {
+            let key = vec![0x5a; len];
+            let ours = keyed(&key).chain_update(b"x").finalize().into_bytes();
+            let theirs = HmacSha256::new_from_slice(&key)
+                .unwrap()
+                .chain_update(b"x")
+                .finalize()
+                .into_bytes();
+            assert_eq!(ours, theirs, "key length {len}");
+        }
+    }
+}

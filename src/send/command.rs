@@ -1,0 +1,399 @@
+//! SMS through a local command (SPEC §3): `[sms] command` runs with the E.164
+//! number as its only argument and the body on stdin (without a trailing
+//! newline); exit status 0 means the message was accepted.
+//!
+//! The body is never an argument, where any user could read it (and the code in
+//! it) with `ps`. The command runs in its own process group so that, when it
+//! outlives `[sms] timeout`, it is killed together with anything it started.
+
+use std::io::{Read, Write};
+use std::os::unix::fs::PermissionsExt;
+use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::mpsc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use super::{Check, Message, SMTP_PASSWORD_ENV, Sender, Status, quote, timeout_of};
+use crate::config::SmsConfig;
+use crate::error::{self, Error};
+
+/// Bytes of the command's output kept for the error message.
+const MAX_OUTPUT: u64 = 16 * 1024;
+/// How often to look whether the command has finished.
+const POLL: Duration = Duration::from_millis(20);
+/// How long to wait for the output pipes to close once the command has exited
+/// (a daemon it started may hold them open).
+const DRAIN_GRACE: Duration = Duration::from_millis(500);
+
+pub struct CommandSender {
+    program: PathBuf,
+    timeout: Duration,
+}
+
+impl CommandSender {
+    pub fn new(program: impl Into<PathBuf>, timeout: Duration) -> CommandSender {
+        CommandSender {
+            program: program.into(),
+            timeout,
+        }
+    }
+
+    /// From `[sms] command` and `[sms] timeout`. Errors are configuration errors.
+    pub fn from_config(sms: &SmsConfig) -> Result<CommandSender, Error> {
+        let program = sms.command.clone().ok_or_else(|| {
+            error::other("[sms] provider = \"command\" needs [sms] command = \"/path/to/program\"")
+                .hint("the program gets the number as its argument and the text on stdin; exit 0 means sent")
+        })?;
+        Ok(CommandSender::new(program, timeout_of(sms.timeout)))
+    }
+
+    /// Whether the program exists and is executable (when given as a path).
+    pub fn preflight(&self) -> Result<(), Error> {
+        let p = &self.program;
+        if p.components().count() <= 1 && !p.is_absolute() {
+            return Ok(()); // a bare name, looked up in PATH when run
+        }
+        let meta = std::fs::metadata(p).map_err(|e| {
+            let why = if e.kind() == std::io::ErrorKind::NotFound {
+                "does not exist".to_string()
+            } else {
+                format!("cannot be read: {e}")
+            };
+            error::other(format!("[sms] command {} {why}", p.display()))
+        })?;
+        if !meta.is_file() {
+            return Err(error::other(format!(
+                "[sms] command {} is not a file",
+                p.display()
+            )));
+        }
+        if meta.permissions().mode() & 0o111 == 0 {
+            return Err(
+                error::other(format!("[sms] command {} is not executable", p.display()))
+                    .hint(format!("chmod +x {}", p.display())),
+            );
+        }
+        Ok(())
+    }
+
+    pub fn check(&self, name: &str) -> Check {
+        match self.preflight() {
+            Ok(()) => Check::new(
+                name,
+                Status::Ok,
+                format!(
+                    "command {} (not run by doctor; time limit {} s)",
+                    self.program.display(),
+                    self.timeout.as_secs()
+                ),
+            ),
+            Err(e) => Check::new(name, Status::Fail, e.message),
+        }
+    }
+
+    fn name(&self) -> String {
+        self.program.display().to_string()
+    }
+
+    /// Runs the command for one message.
+    pub fn run(&self, number: &str, body: &str) -> Result<(), Error> {
+        let mut child = Command::new(&self.program)
+            .arg(number)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            // Not its business.
+            .env_remove(SMTP_PASSWORD_ENV)
+            .process_group(0)
+            .spawn()
+            .map_err(|e| {
+                error::delivery(format!("cannot run [sms] command {}: {e}", self.name()))
+            })?;
+        let stdout = child.stdout.take().map(drain);
+        let stderr = child.stderr.take().map(drain);
+        if let Some(mut stdin) = child.stdin.take() {
+            let body = body.to_string();
+            // A command that exits without reading is its own affair (broken pipe).
+            thread::spawn(move || {
+                let _ = stdin.write_all(body.as_bytes());
+            });
+        }
+        let status = match self.wait(&mut child) {
+            Ok(s) => s,
+            Err(e) => {
+                kill_group(&mut child);
+                return Err(e);
+            }
+        };
+        if status.success() {
+            return Ok(());
+        }
+        let collect = |rx: Option<mpsc::Receiver<Vec<u8>>>| {
+            rx.and_then(|rx| rx.recv_timeout(DRAIN_GRACE).ok())
+                .map(|b| String::from_utf8_lossy(&b).into_owned())
+                .unwrap_or_default()
+        };
+        let (err, out) = (collect(stderr), collect(stdout));
+        let said = if !err.trim().is_empty() {
+            quote(&err, 200)
+        } else if !out.trim().is_empty() {
+            quote(&out, 200)
+        } else {
+            "(no output)".to_string()
+        };
+        Err(error::delivery(format!(
+            "[sms] command {} failed ({}): {said}",
+            self.name(),
+            describe(status)
+        )))
+    }
+
+    fn wait(&self, child: &mut Child) -> Result<ExitStatus, Error> {
+        let deadline = Instant::now() + self.timeout;
+        loop {
+            match child.try_wait() {
+                Ok(Some(status)) => return Ok(status),
+                Ok(None) => {}
+                Err(e) => {
+                    return Err(error::delivery(format!(
+                        "cannot wait for [sms] command {}: {e}",
+                        self.name()
+                    )));
+                }
+            }
+            if Instant::now() >= deadline {
+                return Err(error::delivery(format!(
+                    "[sms] command {} did not finish within {} s and was killed",
+                    self.name(),
+                    self.timeout.as_secs()
+                ))
+                .hint("raise [sms] timeout if the command is slow but works"));
+            }
+            thread::sleep(POLL);
+        }
+    }
+
+    pub fn program(&self) -> &Path {
+        &self.program
+    }
+}
+
+impl Sender for CommandSender {
+    fn send(&self, msg: &Message) -> Result<(), Error> {
+        self.run(&msg.to, &msg.text.body)
+    }
+}
+
+/// Reads a pipe to its end on a thread, keeping the first [`MAX_OUTPUT`] bytes.
+fn drain(mut pipe: impl Read + Send + 'static) -> mpsc::Receiver<Vec<u8>> {
+    let (tx, rx) = mpsc::channel();
+    thread::spawn(move || {
+        let mut kept = Vec::new();
+        let _ = pipe.by_ref().take(MAX_OUTPUT).read_to_end(&mut kept);
+        // Keep reading so that a chatty command never blocks on a full pipe.
+        let _ = std::io::copy(&mut pipe, &mut std::io::sink());
+        let _ = tx.send(kept);
+    });
+    rx
+}
+
+/// Kills the command and everything in its process group, and reaps it.
+fn kill_group(child: &mut Child) {
+    if let Ok(pid) = libc::pid_t::try_from(child.id()) {
+        // SAFETY: kill(2) takes plain integers and touches no memory of ours; the
+        // group id is the child's pid (process_group(0)), which we have not reaped
+        // yet, so it cannot have been reused.
+        unsafe {
+            libc::kill(-pid, libc::SIGKILL);
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+fn describe(status: ExitStatus) -> String {
+    match (status.code(), status.signal()) {
+        (Some(code), _) => format!("exit status {code}"),
+        (None, Some(sig)) => format!("killed by signal {sig}"),
+        (None, None) => status.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::Kind;
+    use crate::message::{self, Channel, Org};
+
+    fn script(dir: &Path, name: &str, text: &str) -> PathBuf {
+        let p = dir.join(name);
+        std::fs::write(&p, text).unwrap();
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
+        p
+    }
+
+    fn sms(to: &str) -> Message {
+        let org = Org {
+            name: "HMS",
+            helpdesk: "(617) 432-2000",
+        };
+        Message {
+            channel: Channel::Sms,
+            to: to.into(),
+            gateway: None,
+            text: message::reset_code(&org, Channel::Sms, "0123456789", 10),
+        }
+    }
+
+    #[test]
+    fn passes_the_number_as_only_argument_and_the_body_on_stdin() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let cmd = script(
+            dir.path(),
+            "send-sms",
+            &format!(
+                "#!/bin/sh\nprintf '%s\\n' \"$#\" \"$@\" > '{o}.args'\ncat > '{o}.stdin'\n\
+                 printf '%s' \"${{SAFECODE_SMTP_PASSWORD-unset}}\" > '{o}.env'\n",
+                o = out.display()
+            ),
+        );
+        let s = CommandSender::new(&cmd, Duration::from_secs(5));
+        s.preflight().unwrap();
+        let msg = sms("+16174322000");
+        s.send(&msg).unwrap();
+        let args = std::fs::read_to_string(out.with_extension("args")).unwrap();
+        assert_eq!(args, "1\n+16174322000\n");
+        let stdin = std::fs::read_to_string(out.with_extension("stdin")).unwrap();
+        assert_eq!(stdin, msg.text.body);
+        assert_eq!(
+            std::fs::read_to_string(out.with_extension("env")).unwrap(),
+            "unset"
+        );
+    }
+
+    #[test]
+    fn a_failure_quotes_stderr() {
+        let dir = tempfile::tempdir().unwrap();
+        let cmd = script(
+            dir.path(),
+            "fail",
+            "#!/bin/sh\ncat >/dev/null\necho 'some progress' \necho '  provider said:\n  number blocked  ' >&2\nexit 3\n",
+        );
+        let e = CommandSender::new(&cmd, Duration::from_secs(5))
+            .send(&sms("+16174322000"))
+            .unwrap_err();
+        assert_eq!(e.kind, Kind::Delivery);
+        assert!(e.message.contains("exit status 3"), "{}", e.message);
+        assert!(
+            e.message.ends_with(": provider said: number blocked"),
+            "{}",
+            e.message
+        );
+        assert!(
+            e.message.contains(&cmd.display().to_string()),
+            "{}",
+            e.message
+        );
+    }
+
+    #[test]
+    fn long_stderr_is_cut_and_stdout_used_when_stderr_is_empty() {
+        let dir = tempfile::tempdir().unwrap();
+        let cmd = script(
+            dir.path(),
+            "chatty",
+            "#!/bin/sh\nhead -c 300000 /dev/zero | tr '\\0' x >&2\nexit 1\n",
+        );
+        let e = CommandSender::new(&cmd, Duration::from_secs(5))
+            .send(&sms("+16174322000"))
+            .unwrap_err();
+        assert!(
+            e.message.ends_with(&format!("{}…", "x".repeat(200))),
+            "{}",
+            e.message
+        );
+        let cmd = script(dir.path(), "quiet", "#!/bin/sh\necho 'out only'\nexit 2\n");
+        let e = CommandSender::new(&cmd, Duration::from_secs(5))
+            .send(&sms("+16174322000"))
+            .unwrap_err();
+        assert!(
+            e.message.ends_with("(exit status 2): out only"),
+            "{}",
+            e.message
+        );
+    }
+
+    #[test]
+    fn a_slow_command_is_killed_with_its_children() {
+        let dir = tempfile::tempdir().unwrap();
+        let pidfile = dir.path().join("sleep.pid");
+        let cmd = script(
+            dir.path(),
+            "slow",
+            &format!(
+                "#!/bin/sh\nsleep 30 &\necho $! > '{}'\nwait\n",
+                pidfile.display()
+            ),
+        );
+        let start = Instant::now();
+        let e = CommandSender::new(&cmd, Duration::from_secs(1))
+            .send(&sms("+16174322000"))
+            .unwrap_err();
+        let took = start.elapsed();
+        assert!(
+            took >= Duration::from_millis(950) && took < Duration::from_secs(4),
+            "{took:?}"
+        );
+        assert_eq!(e.kind, Kind::Delivery);
+        assert!(
+            e.message.contains("did not finish within 1 s"),
+            "{}",
+            e.message
+        );
+        // The grandchild went with it.
+        let pid: i32 = std::fs::read_to_string(&pidfile)
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap();
+        let deadline = Instant::now() + Duration::from_secs(2);
+        loop {
+            // SAFETY: signal 0 only asks whether the process exists.
+            let alive = unsafe { libc::kill(pid, 0) } == 0;
+            if !alive {
+                break;
+            }
+            assert!(Instant::now() < deadline, "sleep {pid} survived");
+            thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    #[test]
+    fn missing_or_unexecutable_commands() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = CommandSender::new(dir.path().join("nope"), Duration::from_secs(1));
+        let e = missing.preflight().unwrap_err();
+        assert_eq!(e.kind, Kind::Other);
+        assert!(e.message.contains("does not exist"), "{}", e.message);
+        let e = missing.send(&sms("+16174322000")).unwrap_err();
+        assert_eq!(e.kind, Kind::Delivery);
+        assert!(e.message.contains("cannot run"), "{}", e.message);
+        let p = dir.path().join("plain");
+        std::fs::write(&p, "#!/bin/sh\n").unwrap();
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let e = CommandSender::new(&p, Duration::from_secs(1))
+            .preflight()
+            .unwrap_err();
+        assert!(e.message.contains("not executable"), "{}", e.message);
+        assert!(e.hint.unwrap().starts_with("chmod +x"));
+        assert_eq!(
+            CommandSender::new(&p, Duration::from_secs(1))
+                .check("sms")
+                .status,
+            Status::Fail
+        );
+    }
+}
