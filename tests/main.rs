@@ -5,5 +5,6 @@
 
 mod common;
 
+mod codes;
 mod foundation;
 mod pty;

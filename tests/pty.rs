@@ -14,7 +14,7 @@ pub fn spawn(env: &TestEnv, args: &[&str]) -> Session {
     cmd.args(args);
     cmd.env("TERM", "xterm");
     let mut s = Session::spawn(cmd).expect("spawn in a pty");
-    s.set_expect_timeout(Some(Duration::from_secs(20)));
+    s.set_expect_timeout(Some(Duration::from_secs(60)));
     s
 }
 
@@ -59,8 +59,13 @@ fn prompt_offers_only_register_when_no_skips_remain() {
     p.expect("email").unwrap();
     p.send_line("").unwrap();
     p.expect("Registered").unwrap();
-    let code = exit_code(&mut p);
-    assert_eq!(code, 0);
+    let found = p.expect(expectrl::Regex("SafeCode ([0-9]{6})")).unwrap();
+    let code = String::from_utf8_lossy(&found[1]).to_string();
+    p.expect("Code sent to").unwrap();
+    p.send_line(&code).unwrap();
+    p.expect("Confirmed").unwrap();
+    assert_eq!(exit_code(&mut p), 0);
+    env.run(["check", "quin"]).ok();
     assert_eq!(env.sql("SELECT address FROM contacts"), "+16174322000");
     assert_eq!(env.sql("SELECT skips FROM users"), "5");
 }
@@ -81,6 +86,50 @@ fn prompt_reasks_after_a_bad_phone() {
     p.expect("email").unwrap();
     p.send_line("").unwrap();
     p.expect("Registered").unwrap();
-    exit_code(&mut p);
+    let found = p.expect(expectrl::Regex("SafeCode ([0-9]{6})")).unwrap();
+    let code = String::from_utf8_lossy(&found[1]).to_string();
+    p.expect("Code sent to").unwrap();
+    p.send_line(&code).unwrap();
+    p.expect("Confirmed").unwrap();
+    assert_eq!(exit_code(&mut p), 0);
     assert_eq!(env.sql("SELECT address FROM contacts"), "+447400123456");
+}
+
+#[test]
+fn reset_end_to_end_through_a_terminal() {
+    let env = TestEnv::new();
+    env.enrolled("ada");
+    let mut p = spawn(&env, &["--dry-run", "reset", "ada"]);
+    let found = p
+        .expect(expectrl::Regex("SafeCode ([0-9]{6}) for"))
+        .unwrap();
+    let code = String::from_utf8_lossy(&found[1]).to_string();
+    p.expect("Code the caller reads back").unwrap();
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    p.send_line(wrong).unwrap();
+    p.expect("4 attempts left").unwrap();
+    p.expect("Code the caller reads back").unwrap();
+    p.send_line(&code).unwrap();
+    p.expect("Code accepted").unwrap();
+    p.expect("New password").unwrap();
+    p.send_line("short").unwrap();
+    p.expect("Repeat it").unwrap();
+    p.send_line("short").unwrap();
+    p.expect("try another").unwrap();
+    p.expect("New password").unwrap();
+    p.send_line("plum-voyage-lantern-seventeen").unwrap();
+    p.expect("Repeat it").unwrap();
+    p.send_line("plum-voyage-lantern-seventeen").unwrap();
+    p.expect("Password changed for ada").unwrap();
+    assert_eq!(exit_code(&mut p), 0);
+    env.run(["authenticate", "ada"])
+        .stdin("plum-voyage-lantern-seventeen\n")
+        .ok();
+}
+
+#[test]
+fn reset_without_a_terminal_points_to_the_script_commands() {
+    let env = TestEnv::new();
+    env.enrolled("bo");
+    env.run(["reset", "bo"]).code(2).stderr_has("set-password");
 }

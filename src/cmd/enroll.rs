@@ -255,6 +255,15 @@ pub fn run(a: EnrollArgs, ctx: &Ctx) -> anyhow::Result<u8> {
             .hint("pass --phone NUMBER and/or --email ADDRESS")
             .into());
     }
+    for (flag, v) in [
+        ("--phone", &a.phone),
+        ("--email", &a.email),
+        ("--carrier", &a.carrier),
+    ] {
+        if v.as_deref().is_some_and(|v| v.trim().is_empty()) {
+            return Err(error::usage(format!("{flag} is empty")).into());
+        }
+    }
     let name = match a.name.as_deref().map(clean_name) {
         Some(Err(why)) => return Err(error::usage(format!("--name {why}")).into()),
         Some(Ok(n)) => n,

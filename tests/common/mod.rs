@@ -267,3 +267,38 @@ pub fn mode(p: &Path) -> u32 {
     use std::os::unix::fs::PermissionsExt;
     std::fs::metadata(p).unwrap().permissions().mode() & 0o777
 }
+
+/// The code in printed dry-run blocks (the last block's code): the one run of
+/// 6–10 digits in a body line.
+pub fn code_in(text: &str) -> String {
+    let mut found = None;
+    for line in text.lines() {
+        if line.starts_with("---") {
+            continue;
+        }
+        for tok in line.split(|c: char| !c.is_ascii_digit()) {
+            if (6..=10).contains(&tok.len()) && !line.contains(&format!("+{tok}")) {
+                found = Some(tok.to_string());
+            }
+        }
+    }
+    found.unwrap_or_else(|| panic!("no code in:\n{text}"))
+}
+
+impl TestEnv {
+    /// Issues a reset code in dry-run and returns it.
+    pub fn issue(&self, user: &str) -> String {
+        let d = self.run(["--dry-run", "issue", user]).ok();
+        code_in(&d.stdout)
+    }
+
+    /// Issue, verify and set a password in one go.
+    pub fn with_password(&self, user: &str, password: &str) -> &Self {
+        let code = self.issue(user);
+        self.run(["verify", user, &code]).ok();
+        self.run(["--dry-run", "set-password", user, "--password-stdin"])
+            .stdin(format!("{password}\n"))
+            .ok();
+        self
+    }
+}
