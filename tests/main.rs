@@ -5,5 +5,6 @@
 
 mod common;
 
+mod delivery;
 mod foundation;
 mod pty;
