@@ -161,23 +161,29 @@ fn delivery_discontinued_gateways_are_refused_before_a_code_exists() {
 }
 
 #[test]
-fn delivery_refused_connection_voids_the_code() {
+fn delivery_a_stopped_server_voids_the_code() {
     let env = TestEnv::new();
-    let port = servers::refused_port();
-    email_config(&env, &format!("smtp://127.0.0.1:{port}"), "");
+    let sink = Server::smtp_sink(&env.path("mail"), &[]);
+    let port = sink.port;
+    email_config(&env, &sink.smtp_url(), "");
     env.run(["enroll", "dee", "--email", "dee@gmail.com", "--confirmed"])
         .ok();
+    env.run(["issue", "dee", "--via", "email"]).ok();
+    let first = mails(&env, 1)[0].code(CODE_LEN);
+
+    drop(sink); // connection refused from now on
     env.run(["issue", "dee", "--via", "email"])
         .code(5)
         .stderr_has("could not deliver the code to d***@gmail.com")
-        .stderr_has(&format!("127.0.0.1:{port}"))
+        .stderr_has(&format!("SMTP server 127.0.0.1:{port}"))
         .stderr_has("the code was voided");
     assert_eq!(
-        env.sql("SELECT state, void_reason FROM codes"),
-        "voided|delivery failed"
+        env.sql("SELECT state, void_reason FROM codes ORDER BY id"),
+        "voided|replaced\nvoided|delivery failed"
     );
-    audit_has_delivery_without(&env, "failed", None);
-    env.run(["verify", "dee", "123456"])
+    audit_has_delivery_without(&env, "failed", Some(&first));
+    // Neither the code that never left nor the one it replaced works.
+    env.run(["verify", "dee", &first])
         .code(7)
         .stderr_has("that code is void (delivery failed)");
 }

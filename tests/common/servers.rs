@@ -1,6 +1,6 @@
 //! Real delivery endpoints for the delivery tests: the python servers under
-//! `tests/support/` (an SMTP sink and a Twilio-like SMS API), a port that refuses
-//! connections, and a listener that never answers. Servers die with their guard.
+//! `tests/support/` (an SMTP sink and a Twilio-like SMS API) and a listener that
+//! never answers. Servers die with their guard.
 
 use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
@@ -79,12 +79,6 @@ impl Drop for Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-/// A port nothing listens on: connecting to it is refused at once.
-pub fn refused_port() -> u16 {
-    let l = TcpListener::bind("127.0.0.1:0").unwrap();
-    l.local_addr().unwrap().port()
 }
 
 /// A listener that accepts connections and never says a word (a hung server). It
