@@ -6,5 +6,6 @@
 mod common;
 
 mod codes;
+mod delivery;
 mod foundation;
 mod pty;

@@ -15,6 +15,8 @@ use std::process::Command;
 
 use tempfile::TempDir;
 
+pub mod servers;
+
 pub fn bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_safecode"))
 }
