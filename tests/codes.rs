@@ -113,7 +113,8 @@ fn five_wrong_attempts_void_the_code() {
         .stderr_has("code is now void");
     env.run(["verify", "eli", &code]).code(7).stderr_has("void");
     assert_eq!(env.sql("SELECT state FROM codes"), "voided");
-    assert_eq!(env.sql("SELECT failures FROM users"), "5");
+    // Five wrong entries plus the attempt on the void code.
+    assert_eq!(env.sql("SELECT failures FROM users"), "6");
 }
 
 #[test]
@@ -546,4 +547,24 @@ fn every_verification_attempt_is_audited_without_the_code() {
     assert_eq!(rows.lines().count(), 2, "{rows}");
     let all = env.sql("SELECT group_concat(coalesce(detail,''), ' ') FROM audit");
     assert!(!all.contains(&code), "{all}");
+}
+
+#[test]
+fn set_password_reads_code_and_password_from_stdin() {
+    let env = TestEnv::new();
+    env.enrolled("cody");
+    let code = env.issue("cody");
+    env.run([
+        "--dry-run",
+        "set-password",
+        "cody",
+        "--code",
+        "-",
+        "--password-stdin",
+    ])
+    .stdin(format!("{code}\n{GOOD_PW}\n"))
+    .ok();
+    env.run(["authenticate", "cody"])
+        .stdin(format!("{GOOD_PW}\n"))
+        .ok();
 }

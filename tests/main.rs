@@ -6,6 +6,8 @@
 mod common;
 
 mod codes;
+mod crash;
 mod delivery;
 mod foundation;
 mod pty;
+mod races;

@@ -467,54 +467,70 @@ fn verdict(
     }
     let live = tx.live_codes(user.id, purpose)?;
     let usable: Vec<&CodeRow> = live.iter().filter(|c| c.expires_at > now).collect();
-    if usable.is_empty() {
-        if let Some(c) = live.first() {
-            return Ok(Verdict::Expired(c.expires_at));
-        }
-        return Ok(match tx.latest_code(user.id, purpose)? {
-            None => Verdict::NoneOutstanding,
-            Some(c) if c.state == "used" => Verdict::AlreadyUsed,
-            Some(c) if c.state == "voided" => {
-                Verdict::Voided(c.void_reason.unwrap_or_else(|| "replaced".into()))
-            }
-            Some(_) => Verdict::NoneOutstanding,
-        });
-    }
-    // Compare against every usable code (at most one per channel) without
-    // stopping early, so the time taken does not say which one matched.
-    let mut matched: Option<&CodeRow> = None;
-    for c in &usable {
-        let ctxs = code_context(purpose, user.id, &c.destination);
-        if code::matches(&key, &c.salt, &ctxs, typed, &c.digest) && matched.is_none() {
-            matched = Some(c);
-        }
-    }
-    if let Some(c) = matched {
-        tx.consume_code(c.id, now)?;
-        tx.clear_failures(user.id)?;
-        return Ok(Verdict::Accepted((*c).clone()));
-    }
     let max_attempts = ctx.config.policy.max_attempts;
-    let mut left = u32::MAX;
-    let mut voided = false;
-    for c in &usable {
-        let attempts = tx.code_attempt(c.id)?;
-        if attempts >= max_attempts {
-            tx.void_code(c.id, "too many wrong attempts", now)?;
-            voided = true;
+    let rejected = if usable.is_empty() {
+        if let Some(c) = live.first() {
+            Verdict::Expired(c.expires_at)
+        } else {
+            match tx.latest_code(user.id, purpose)? {
+                None => Verdict::NoneOutstanding,
+                Some(c) if c.state == "used" => Verdict::AlreadyUsed,
+                Some(c) if c.state == "voided" => {
+                    Verdict::Voided(c.void_reason.unwrap_or_else(|| "replaced".into()))
+                }
+                Some(_) => Verdict::NoneOutstanding,
+            }
         }
-        left = left.min(max_attempts.saturating_sub(attempts));
+    } else {
+        // Compare against every usable code (at most one per channel) without
+        // stopping early, so the time taken does not say which one matched.
+        let mut matched: Option<&CodeRow> = None;
+        for c in &usable {
+            let ctxs = code_context(purpose, user.id, &c.destination);
+            if code::matches(&key, &c.salt, &ctxs, typed, &c.digest) && matched.is_none() {
+                matched = Some(c);
+            }
+        }
+        if let Some(c) = matched {
+            tx.consume_code(c.id, now)?;
+            tx.clear_failures(user.id)?;
+            return Ok(Verdict::Accepted((*c).clone()));
+        }
+        let mut left = u32::MAX;
+        let mut voided = false;
+        for c in &usable {
+            let attempts = tx.code_attempt(c.id)?;
+            if attempts >= max_attempts {
+                tx.void_code(c.id, "too many wrong attempts", now)?;
+                voided = true;
+            }
+            left = left.min(max_attempts.saturating_sub(attempts));
+        }
+        Verdict::Wrong {
+            attempts_left: left,
+            voided,
+            locked: false,
+        }
+    };
+    // Every rejected entry counts towards the lock, whether or not a code was
+    // outstanding: guessing against a void code is still guessing. A replay of a
+    // code that already worked is not a guess (two agents, one code): not counted.
+    if matches!(rejected, Verdict::AlreadyUsed) {
+        return Ok(rejected);
     }
     let failures = tx.add_failure(user.id)?;
-    let locked = failures >= ctx.config.policy.max_failures;
-    if locked {
+    if failures >= ctx.config.policy.max_failures {
         tx.lock_user(user.id, now)?;
+        return Ok(Verdict::Wrong {
+            attempts_left: match rejected {
+                Verdict::Wrong { attempts_left, .. } => attempts_left,
+                _ => 0,
+            },
+            voided: matches!(rejected, Verdict::Wrong { voided: true, .. }),
+            locked: true,
+        });
     }
-    Ok(Verdict::Wrong {
-        attempts_left: left,
-        voided,
-        locked,
-    })
+    Ok(rejected)
 }
 
 /// Parses what a person typed (exit 7 with the reason; no attempt is counted for

@@ -1,0 +1,81 @@
+//! Hardening: SIGKILL at random moments. Afterwards the database is intact and a
+//! code is consumed if and only if the password changed.
+
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use crate::common::TestEnv;
+
+/// A small deterministic generator for kill delays (no dependency needed).
+struct Lcg(u64);
+impl Lcg {
+    fn next(&mut self, bound: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 33) % bound
+    }
+}
+
+#[test]
+fn killed_set_password_consumes_the_code_iff_the_password_changed() {
+    let env = TestEnv::new();
+    env.config("[policy]\nissue_limit = [{ count = 100000, per = \"1m\" }]\n");
+    env.enrolled("eve");
+    let mut rng = Lcg(0x5afe_c0de);
+    let started = Instant::now();
+    let mut iterations = 0;
+    let mut killed = 0;
+    // 200 iterations or 25 seconds, whichever comes first.
+    while iterations < 200 && started.elapsed() < Duration::from_secs(25) {
+        iterations += 1;
+        let code = env.issue("eve");
+        let pw = format!("plum-voyage-lantern-{iterations}-seventeen");
+        let mut child = env
+            .command()
+            .args([
+                "--dry-run",
+                "set-password",
+                "eve",
+                "--code",
+                &code,
+                "--password-stdin",
+            ])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        {
+            use std::io::Write;
+            let _ = child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(format!("{pw}\n").as_bytes());
+        }
+        std::thread::sleep(Duration::from_millis(rng.next(120)));
+        let _ = child.kill();
+        let status = child.wait().unwrap();
+        if status.code().is_none() {
+            killed += 1;
+        }
+        let state = env.sql("SELECT state FROM codes ORDER BY id DESC LIMIT 1");
+        let changed = env
+            .run(["authenticate", "eve"])
+            .stdin(format!("{pw}\n"))
+            .exec()
+            .code
+            == 0;
+        assert_eq!(
+            state == "used",
+            changed,
+            "iteration {iterations}: code {state}, password changed: {changed}"
+        );
+        env.run(["user", "unlock", "eve"]).ok();
+    }
+    assert_eq!(env.sql("PRAGMA integrity_check"), "ok");
+    env.run(["audit", "--verify"]).ok();
+    eprintln!("{iterations} iterations, {killed} killed mid-run");
+}

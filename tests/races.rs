@@ -1,0 +1,179 @@
+//! Hardening: many processes on one database file at once. Each test is bounded
+//! by its process count, not by time.
+
+use std::process::{Child, Stdio};
+
+use crate::common::TestEnv;
+
+const GOOD_PW: &str = "plum-voyage-lantern-seventeen";
+
+fn spawn(env: &TestEnv, args: &[&str], stdin: Option<&str>) -> Child {
+    let mut c = env.command();
+    c.args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        });
+    let mut child = c.spawn().unwrap();
+    if let Some(input) = stdin {
+        use std::io::Write;
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+    }
+    child
+}
+
+/// Waits for all children; returns (exit code, stderr) of each.
+fn wait_all(children: Vec<Child>) -> Vec<(i32, String)> {
+    children
+        .into_iter()
+        .map(|c| {
+            let out = c.wait_with_output().unwrap();
+            let err = String::from_utf8_lossy(&out.stderr).to_string();
+            assert!(!err.contains("database is locked"), "{err}");
+            assert!(!err.contains("panicked"), "{err}");
+            (out.status.code().unwrap_or(-1), err)
+        })
+        .collect()
+}
+
+#[test]
+fn fifty_processes_one_code_one_password_change_one_notice() {
+    let env = TestEnv::new();
+    env.enrolled("ava");
+    let code = env.issue("ava");
+    let children: Vec<Child> = (0..50)
+        .map(|_| {
+            spawn(
+                &env,
+                &[
+                    "--dry-run",
+                    "set-password",
+                    "ava",
+                    "--code",
+                    &code,
+                    "--password-stdin",
+                ],
+                Some(&format!("{GOOD_PW}\n")),
+            )
+        })
+        .collect();
+    let results = wait_all(children);
+    let ok = results.iter().filter(|(c, _)| *c == 0).count();
+    let rejected = results.iter().filter(|(c, _)| *c == 7).count();
+    assert_eq!((ok, rejected), (1, 49), "{results:?}");
+    assert_eq!(
+        env.sql("SELECT count(*) FROM audit WHERE action = 'password.set' AND outcome = 'ok'"),
+        "1"
+    );
+    assert_eq!(
+        env.sql("SELECT count(*) FROM audit WHERE action = 'notify' AND outcome = 'sent'"),
+        "1"
+    );
+    assert_eq!(env.sql("SELECT state FROM codes"), "used");
+    assert_eq!(env.sql("PRAGMA integrity_check"), "ok");
+}
+
+#[test]
+fn two_hundred_parallel_wrong_guesses_count_exactly_and_lock_at_the_threshold() {
+    let env = TestEnv::new();
+    env.enrolled("bix");
+    let code = env.issue("bix");
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let mut results = Vec::new();
+    // 200 guesses, 50 processes at a time (2 cores; the point is overlap, not load).
+    for _ in 0..4 {
+        let batch: Vec<Child> = (0..50)
+            .map(|_| spawn(&env, &["verify", "bix", wrong], None))
+            .collect();
+        results.extend(wait_all(batch));
+    }
+    assert_eq!(results.len(), 200);
+    let rejected = results.iter().filter(|(c, _)| *c == 7).count();
+    let refused_locked = results.iter().filter(|(c, _)| *c == 4).count();
+    // The 20th consecutive failure locks; every later guess is refused as locked.
+    assert_eq!(rejected, 20, "{results:?}");
+    assert_eq!(refused_locked, 180);
+    assert_eq!(env.sql("SELECT failures FROM users"), "20");
+    assert_eq!(env.sql("SELECT locked_at IS NOT NULL FROM users"), "1");
+    // Five wrong entries against the live code, then it was void.
+    assert_eq!(
+        env.sql("SELECT attempts || ',' || state FROM codes"),
+        "5,voided"
+    );
+    assert_eq!(
+        env.sql("SELECT count(*) FROM audit WHERE action = 'verify'"),
+        "200"
+    );
+    assert_eq!(
+        env.sql("SELECT count(*) FROM audit WHERE action = 'user.lock'"),
+        "1"
+    );
+    env.run(["--dry-run", "issue", "bix"]).code(4);
+}
+
+#[test]
+fn verify_racing_issue_never_accepts_a_replaced_code() {
+    let env = TestEnv::new();
+    env.config("[policy]\nissue_limit = [{ count = 1000, per = \"1m\" }]\n");
+    env.enrolled("cat");
+    for _ in 0..10 {
+        let code = env.issue("cat");
+        let issuer = spawn(&env, &["--dry-run", "issue", "cat"], None);
+        let verifier = spawn(&env, &["verify", "cat", &code], None);
+        let r = wait_all(vec![issuer, verifier]);
+        assert_eq!(r[0].0, 0, "{}", r[0].1);
+        // Either the verify came first (accepted, and that code is the used one) or
+        // the new code had already voided the old one (rejected).
+        assert!(r[1].0 == 0 || r[1].0 == 7, "{r:?}");
+        let states = env.sql("SELECT group_concat(state, ',') FROM (SELECT state FROM codes ORDER BY id DESC LIMIT 2)");
+        if r[1].0 == 0 {
+            assert_eq!(states, "live,used", "accepted a code that was replaced");
+        } else {
+            assert_eq!(states, "live,voided");
+        }
+        env.run(["user", "unlock", "cat"]).ok();
+    }
+    assert_eq!(env.sql("PRAGMA integrity_check"), "ok");
+}
+
+/// `authenticate` costs the same whether or not the user exists: compare the
+/// medians of both loosely (no wall-clock bound, only a ratio).
+#[test]
+fn authenticate_and_verify_take_similar_time_for_missing_users() {
+    let env = TestEnv::new();
+    env.enrolled("dee").with_password("dee", GOOD_PW);
+    let time = |args: &[&str], stdin: &str| -> f64 {
+        let mut v: Vec<f64> = (0..9)
+            .map(|_| {
+                let t = std::time::Instant::now();
+                let c = spawn(&env, args, Some(stdin));
+                let _ = c.wait_with_output().unwrap();
+                t.elapsed().as_secs_f64()
+            })
+            .collect();
+        v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        v[v.len() / 2]
+    };
+    let existing = time(&["authenticate", "dee"], "wrong-password-here\n");
+    let missing = time(&["authenticate", "nobody-here"], "wrong-password-here\n");
+    let ratio = existing / missing;
+    assert!(
+        (0.4..2.5).contains(&ratio),
+        "authenticate: existing {existing:.3}s vs missing {missing:.3}s"
+    );
+    let existing = time(&["verify", "dee", "123456"], "");
+    let missing = time(&["verify", "nobody-here", "123456"], "");
+    let ratio = existing / missing;
+    assert!(
+        (0.3..3.5).contains(&ratio),
+        "verify: existing {existing:.3}s vs missing {missing:.3}s"
+    );
+}
