@@ -454,3 +454,57 @@ fn usage_errors_exit_2_and_help_exits_0() {
     env.run(["--help"]).ok().stdout_has("Exit codes");
     env.run(["enroll", "--help"]).ok().stdout_has("Examples");
 }
+
+#[test]
+fn user_add_with_an_initial_password_from_stdin() {
+    let env = TestEnv::new();
+    env.run(["user", "add", "pat", "--password-stdin"])
+        .stdin("plum-voyage-lantern-seventeen\n")
+        .ok();
+    env.run(["authenticate", "pat"])
+        .stdin("plum-voyage-lantern-seventeen\n")
+        .ok();
+    env.run(["user", "add", "pia", "--password-stdin"])
+        .stdin("password\n")
+        .code(4);
+    env.run(["user", "show", "pia"]).code(3);
+}
+
+#[test]
+fn a_closed_pipe_is_not_an_error() {
+    let env = TestEnv::new();
+    for i in 0..300 {
+        env.run(["user", "add", &format!("u{i:03}")]).ok();
+    }
+    let out = Command::new("bash")
+        .arg("-c")
+        .arg(format!(
+            "set -o pipefail; {} user list | head -n 1 >/dev/null",
+            bin().display()
+        ))
+        .env("SAFECODE_DB", &env.db)
+        .env("SAFECODE_CONFIG", &env.config)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "exit {:?}: {err}", out.status.code());
+    assert!(
+        !err.contains("panicked") && !err.contains("Broken pipe"),
+        "{err}"
+    );
+}
+
+#[test]
+fn dry_run_and_actor_come_from_the_environment() {
+    let env = TestEnv::new();
+    env.enrolled("rex");
+    env.run(["issue", "rex"])
+        .env("SAFECODE_DRY_RUN", "1")
+        .env("SAFECODE_ACTOR", "INC-7")
+        .ok()
+        .stdout_has("not sent");
+    assert_eq!(
+        env.sql("SELECT actor FROM audit WHERE action = 'issue'"),
+        "INC-7"
+    );
+}
