@@ -5,5 +5,6 @@
 
 mod common;
 
+mod bulk;
 mod foundation;
 mod pty;
