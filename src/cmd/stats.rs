@@ -120,7 +120,8 @@ pub fn run(a: StatsArgs, ctx: &Ctx) -> anyhow::Result<u8> {
     }
     ctx.out.table(t)?;
     let mut t = ctx.out.new_table(&["codes", "24 h", "30 days"]);
-    let rows: [(&str, fn(&Codes) -> u64); 6] = [
+    type Figure = fn(&Codes) -> u64;
+    let rows: [(&str, Figure); 6] = [
         ("issued", |c| c.issued),
         ("verified", |c| c.verified),
         ("rejected", |c| c.rejected),
