@@ -5,6 +5,7 @@
 
 mod common;
 
+mod bulk;
 mod codes;
 mod crash;
 mod delivery;

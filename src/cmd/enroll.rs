@@ -121,6 +121,17 @@ impl Change {
 /// would change (import without `--replace-contacts`).
 pub(crate) const NEEDS_REPLACE: &str = "would replace a confirmed contact";
 
+/// How much of a contact change goes into the audit log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum AuditEach {
+    /// One row per change (enroll, prompt).
+    Every,
+    /// Only replacements, which record the old address for investigations; a bulk
+    /// import writes one summary row for the rest (a million rows would otherwise
+    /// write a million chained audit rows).
+    Replacements,
+}
+
 /// Writes new contacts for a user, auditing each change. `confirmed` marks them
 /// confirmed (an agent or import vouches); otherwise they wait for `confirm`.
 pub(crate) fn apply(
@@ -131,8 +142,22 @@ pub(crate) fn apply(
     replace_confirmed: bool,
     source: &str,
 ) -> anyhow::Result<Vec<Change>> {
-    let now = clock::now();
     let existing = tx.contacts(user.id)?;
+    let changes = plan(&existing, new, confirmed, replace_confirmed)?;
+    write(tx, user, &changes, source, AuditEach::Every)?;
+    Ok(changes)
+}
+
+/// Works out what [`write`] would do to `existing`, without writing: refuses (with
+/// [`NEEDS_REPLACE`]) before anything is written, so a refused row never leaves
+/// half its contacts behind.
+pub(crate) fn plan(
+    existing: &[Contact],
+    new: &NewContacts,
+    confirmed: bool,
+    replace_confirmed: bool,
+) -> anyhow::Result<Vec<Change>> {
+    let now = clock::now();
     let mut wanted = Vec::new();
     if let Some((number, carrier)) = &new.phone {
         wanted.push(Contact {
@@ -186,34 +211,54 @@ pub(crate) fn apply(
                 Change::Replaced(o.clone(), w)
             }
         };
-        match &change {
+        changes.push(change);
+    }
+    Ok(changes)
+}
+
+/// Writes the changes [`plan`] worked out.
+pub(crate) fn write(
+    tx: &Tx<'_>,
+    user: &User,
+    changes: &[Change],
+    source: &str,
+    audit: AuditEach,
+) -> anyhow::Result<()> {
+    let now = clock::now();
+    let every = audit == AuditEach::Every;
+    for change in changes {
+        match change {
             Change::Unchanged(_) => {}
             Change::Added(c) => {
                 tx.put_contact(user.id, c)?;
-                tx.audit(AuditEntry {
-                    username: Some(&user.username),
-                    action: "contact.add",
-                    outcome: "ok",
-                    detail: Some(format!(
-                        "{} {} ({source}, {})",
-                        c.channel,
-                        c.address,
-                        if c.confirmed() {
-                            "confirmed"
-                        } else {
-                            "unconfirmed"
-                        }
-                    )),
-                })?;
+                if every {
+                    tx.audit(AuditEntry {
+                        username: Some(&user.username),
+                        action: "contact.add",
+                        outcome: "ok",
+                        detail: Some(format!(
+                            "{} {} ({source}, {})",
+                            c.channel,
+                            c.address,
+                            if c.confirmed() {
+                                "confirmed"
+                            } else {
+                                "unconfirmed"
+                            }
+                        )),
+                    })?;
+                }
             }
             Change::Confirmed(c) => {
                 tx.put_contact(user.id, c)?;
-                tx.audit(AuditEntry {
-                    username: Some(&user.username),
-                    action: "contact.confirm",
-                    outcome: "ok",
-                    detail: Some(format!("{} {} (vouched by {source})", c.channel, c.address)),
-                })?;
+                if every {
+                    tx.audit(AuditEntry {
+                        username: Some(&user.username),
+                        action: "contact.confirm",
+                        outcome: "ok",
+                        detail: Some(format!("{} {} (vouched by {source})", c.channel, c.address)),
+                    })?;
+                }
             }
             Change::Replaced(o, c) => {
                 tx.put_contact(user.id, c)?;
@@ -243,9 +288,8 @@ pub(crate) fn apply(
                 })?;
             }
         }
-        changes.push(change);
     }
-    Ok(changes)
+    Ok(())
 }
 
 pub fn run(a: EnrollArgs, ctx: &Ctx) -> anyhow::Result<u8> {

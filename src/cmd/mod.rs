@@ -1,19 +1,24 @@
 //! One module per subcommand; each has `fn run(args, &Ctx) -> anyhow::Result<u8>`
 //! returning the exit status (0 unless the command has its own, like `check`).
 
+mod audit;
 mod authenticate;
 mod carriers;
 mod check;
 mod codes;
 mod confirm;
 mod enroll;
+mod export;
+mod import;
 mod init;
 mod issue;
 mod password;
 mod prompt;
+mod purge;
 mod reset;
 mod set_password;
 mod skip;
+mod stats;
 mod unenroll;
 mod user;
 mod verify;
@@ -45,6 +50,11 @@ pub fn run(command: Command, ctx: &Ctx) -> anyhow::Result<u8> {
         Command::SetPassword(a) => set_password::run(a, ctx),
         Command::Reset(a) => reset::run(a, ctx),
         Command::Authenticate(a) => authenticate::run(a, ctx),
+        Command::Import(a) => import::run(a, ctx),
+        Command::Export(a) => export::run(a, ctx),
+        Command::Purge(a) => purge::run(a, ctx),
+        Command::Stats(a) => stats::run(a, ctx),
+        Command::Audit(a) => audit::run(a, ctx),
         other => Err(error::other(format!(
             "`{}` is not available in this build yet",
             command_name(&other)

@@ -8,6 +8,7 @@
 //! `database is locked`.
 
 mod audit;
+mod bulk;
 mod codes;
 mod users;
 
@@ -21,6 +22,7 @@ use crate::error::{self, Error};
 use crate::who::Who;
 
 pub use audit::{AuditEntry, AuditRow};
+pub use bulk::{ExportRow, PURGE_BATCH, PurgeKind};
 pub use codes::{CodeRow, NewCode, Purpose};
 pub use users::{Contact, User, UserFilter};
 
@@ -264,6 +266,28 @@ impl Store {
         let tx = Tx { tx, who: &self.who };
         let out = f(&tx)?;
         tx.tx.commit().map_err(|e| sql_err(&path, e))?;
+        Ok(out)
+    }
+
+    /// Like [`Store::write`], but `f` decides: `(value, true)` commits, `(value,
+    /// false)` rolls back and still returns the value (an import that found invalid
+    /// rows reports them, writes nothing).
+    pub fn write_if<T>(
+        &mut self,
+        f: impl FnOnce(&Tx<'_>) -> Result<(T, bool), anyhow::Error>,
+    ) -> Result<T, anyhow::Error> {
+        let path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| sql_err(&path, e))?;
+        let tx = Tx { tx, who: &self.who };
+        let (out, commit) = f(&tx)?;
+        if commit {
+            tx.tx.commit().map_err(|e| sql_err(&path, e))?;
+        } else {
+            tx.tx.rollback().map_err(|e| sql_err(&path, e))?;
+        }
         Ok(out)
     }
 

@@ -1,0 +1,647 @@
+//! `safecode import FILE|-`: users and contacts from CSV.
+//!
+//! Every row goes through [`enroll::validate`] and [`enroll::plan`] /
+//! [`enroll::write`], the same code path as `enroll`, so a CSV row and a typed
+//! command obey the same rules.
+//!
+//! Shape: one thread reads and validates (CSV parsing, UTF-8, phone and email
+//! parsing: the expensive part), the calling thread writes, in one `BEGIN IMMEDIATE`
+//! transaction with cached prepared statements. Rows travel in small batches over a
+//! bounded channel, so memory stays flat whatever the file size. The one thing
+//! that grows with the file is the set of usernames seen (duplicate detection):
+//! 128-bit keyed hashes, about 34 MiB at a million rows.
+//!
+//! Audit: one summary row per import, plus one row per replaced contact (the old
+//! address matters to an investigation); added and confirmed contacts are in the
+//! summary counts rather than a million chained rows.
+
+use std::collections::HashSet;
+use std::hash::{BuildHasher, RandomState};
+use std::io::{BufReader, IsTerminal, Read};
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+
+use serde::Serialize;
+
+use super::clean_name;
+use super::enroll::{self, AuditEach, NEEDS_REPLACE, NewContacts};
+use crate::Ctx;
+use crate::cli::ImportArgs;
+use crate::config::Config;
+use crate::contact::{self, Carrier};
+use crate::error;
+use crate::store::{AuditEntry, Tx};
+
+/// The columns a file may have; `username` is required.
+pub(crate) const COLUMNS: [&str; 5] = ["username", "name", "phone", "carrier", "email"];
+
+/// No cell is longer than this; a longer one is reported, not stored.
+const MAX_CELL: usize = 1024;
+/// Problems printed in full; the rest are counted.
+const SHOWN_PROBLEMS: usize = 20;
+/// Rows per batch between the reading thread and the writing one.
+const BATCH: usize = 1024;
+
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Problem {
+    pub line: u64,
+    pub column: Option<&'static str>,
+    pub message: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.column {
+            Some(c) => write!(f, "line {}: {c}: {}", self.line, self.message),
+            None => write!(f, "line {}: {}", self.line, self.message),
+        }
+    }
+}
+
+/// A row that passed validation.
+#[derive(Debug)]
+struct Row {
+    line: u64,
+    username: String,
+    name: Option<String>,
+    contacts: NewContacts,
+}
+
+enum Msg {
+    Rows(Vec<Result<Row, Vec<Problem>>>),
+    /// Bytes read so far, for the progress bar.
+    Progress(u64),
+    /// The file cannot be read on (I/O error, bad header): stop.
+    Fatal(error::Error),
+}
+
+/// Where each known column sits in the file.
+#[derive(Debug, Default)]
+struct Layout {
+    index: [Option<usize>; 5],
+    width: usize,
+}
+
+impl Layout {
+    /// Reads the header row: every column known, none twice, `username` present.
+    fn from_header(fields: &[String]) -> Result<Layout, error::Error> {
+        let mut layout = Layout {
+            width: fields.len(),
+            ..Layout::default()
+        };
+        let mut unknown = Vec::new();
+        for (i, f) in fields.iter().enumerate() {
+            let name = f.trim().to_ascii_lowercase();
+            match COLUMNS.iter().position(|c| *c == name) {
+                Some(k) if layout.index[k].is_some() => {
+                    return Err(error::invalid_data(format!(
+                        "line 1: column `{name}` appears twice in the header"
+                    )));
+                }
+                Some(k) => layout.index[k] = Some(i),
+                None => unknown.push(format!("`{}`", contact::printable(f.trim()))),
+            }
+        }
+        let hint = format!(
+            "the first line must name the columns: {}",
+            COLUMNS.join(",")
+        );
+        if !unknown.is_empty() {
+            return Err(error::invalid_data(format!(
+                "line 1: unknown column{} {} in the header",
+                if unknown.len() == 1 { "" } else { "s" },
+                unknown.join(", ")
+            ))
+            .hint(hint));
+        }
+        if layout.index[0].is_none() {
+            return Err(
+                error::invalid_data("line 1: the header has no `username` column").hint(hint),
+            );
+        }
+        Ok(layout)
+    }
+
+    fn cell<'a>(&self, cells: &'a [Option<String>], col: usize) -> Option<&'a str> {
+        self.index[col]
+            .and_then(|i| cells.get(i))
+            .and_then(|c| c.as_deref())
+            .filter(|c| !c.trim().is_empty())
+    }
+}
+
+/// Undoes `export`'s formula neutralising: a `'` before `=`, `+`, `-`, `@`, tab or CR.
+pub(crate) fn unescape_cell(s: &str) -> &str {
+    match s.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
+        _ => s,
+    }
+}
+
+/// Checks one data row: field count, UTF-8, length, then the same validation as
+/// `enroll`, then duplicates within the file.
+fn check_row(
+    line: u64,
+    record: &csv::ByteRecord,
+    layout: &Layout,
+    cfg: &Config,
+    carriers: &[Carrier],
+    seen: &mut Seen,
+) -> Result<Row, Vec<Problem>> {
+    let mut problems = Vec::new();
+    let p = |column: Option<&'static str>, message: String| Problem {
+        line,
+        column,
+        message,
+    };
+    if record.len() != layout.width {
+        problems.push(p(
+            None,
+            format!(
+                "has {} field{}, the header has {}",
+                record.len(),
+                if record.len() == 1 { "" } else { "s" },
+                layout.width
+            ),
+        ));
+        return Err(problems);
+    }
+    let column_name = |i: usize| {
+        layout
+            .index
+            .iter()
+            .position(|x| *x == Some(i))
+            .map(|k| COLUMNS[k])
+    };
+    let mut cells: Vec<Option<String>> = Vec::with_capacity(record.len());
+    for (i, raw) in record.iter().enumerate() {
+        if raw.len() > MAX_CELL {
+            problems.push(p(
+                column_name(i),
+                format!("longer than {MAX_CELL} bytes ({} bytes)", raw.len()),
+            ));
+            cells.push(None);
+            continue;
+        }
+        match std::str::from_utf8(raw) {
+            Ok(s) => cells.push(Some(unescape_cell(s).to_string())),
+            Err(_) => {
+                problems.push(p(column_name(i), "invalid UTF-8".into()));
+                cells.push(None);
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let username = layout.cell(&cells, 0).map(str::trim).unwrap_or("");
+    if username.is_empty() {
+        problems.push(p(
+            Some("username"),
+            "empty (every row needs a username)".into(),
+        ));
+    } else if let Err(why) = contact::validate_username(username) {
+        problems.push(p(
+            Some("username"),
+            format!("`{}`: {why}", contact::printable(username)),
+        ));
+    } else if !seen.insert(username) {
+        problems.push(p(
+            Some("username"),
+            format!("`{username}` appears on an earlier line (each user once per file)"),
+        ));
+    }
+    let name = match layout.cell(&cells, 1).map(clean_name) {
+        Some(Err(why)) => {
+            problems.push(p(Some("name"), why));
+            None
+        }
+        Some(Ok(n)) => n,
+        None => None,
+    };
+    let contacts = enroll::validate(
+        layout.cell(&cells, 2),
+        layout.cell(&cells, 3),
+        layout.cell(&cells, 4),
+        cfg,
+        carriers,
+    );
+    let contacts = match contacts {
+        Ok(c) => c,
+        Err(errs) => {
+            for e in errs {
+                problems.push(p(Some(e.column), e.message));
+            }
+            NewContacts::default()
+        }
+    };
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok(Row {
+        line,
+        username: username.to_string(),
+        name,
+        contacts,
+    })
+}
+
+/// Usernames seen so far, case-insensitively, as 128-bit keyed hashes (two
+/// independently keyed SipHashes): a false "duplicate" needs a 2^-64-per-pair
+/// collision, and a million names take 16 bytes each instead of a String.
+struct Seen {
+    set: HashSet<u128>,
+    k1: RandomState,
+    k2: RandomState,
+}
+
+impl Seen {
+    fn new() -> Seen {
+        Seen {
+            set: HashSet::new(),
+            k1: RandomState::new(),
+            k2: RandomState::new(),
+        }
+    }
+    fn insert(&mut self, username: &str) -> bool {
+        let lower = username.to_lowercase();
+        let h = (u128::from(self.k1.hash_one(&lower)) << 64) | u128::from(self.k2.hash_one(&lower));
+        self.set.insert(h)
+    }
+}
+
+/// The reading-and-validating side: runs on its own thread.
+fn read_rows(input: Box<dyn Read + Send>, cfg: &Config, carriers: &[Carrier], tx: SyncSender<Msg>) {
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(BufReader::with_capacity(1 << 16, input));
+    let mut record = csv::ByteRecord::new();
+    let fatal = |e: error::Error| {
+        let _ = tx.send(Msg::Fatal(e));
+    };
+    let header = match rdr.read_byte_record(&mut record) {
+        Ok(true) => record.clone(),
+        Ok(false) => {
+            return fatal(
+                error::invalid_data("the file is empty: no header row, no data").hint(format!(
+                    "the first line must name the columns: {}",
+                    COLUMNS.join(",")
+                )),
+            );
+        }
+        Err(e) => return fatal(error::invalid_data(format!("line 1: {e}"))),
+    };
+    let mut names = Vec::new();
+    for (i, f) in header.iter().enumerate() {
+        let f = if i == 0 {
+            f.strip_prefix(b"\xef\xbb\xbf").unwrap_or(f)
+        } else {
+            f
+        };
+        match std::str::from_utf8(f) {
+            Ok(s) => names.push(s.to_string()),
+            Err(_) => return fatal(error::invalid_data("line 1: invalid UTF-8 in the header")),
+        }
+    }
+    let layout = match Layout::from_header(&names) {
+        Ok(l) => l,
+        Err(e) => return fatal(e),
+    };
+    let mut seen = Seen::new();
+    let mut batch = Vec::with_capacity(BATCH);
+    let mut rows = 0u64;
+    loop {
+        match rdr.read_byte_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => {
+                let line = e.position().map(|p| p.line()).unwrap_or(0);
+                return fatal(error::invalid_data(format!("line {line}: {e}")));
+            }
+        }
+        let line = record.position().map(|p| p.line()).unwrap_or(0);
+        // A blank line is not a row (csv skips them already; this is belt and braces).
+        if record.len() == 1 && record.get(0).is_some_and(|f| f.is_empty()) {
+            continue;
+        }
+        rows += 1;
+        batch.push(check_row(line, &record, &layout, cfg, carriers, &mut seen));
+        if batch.len() == BATCH {
+            let pos = record.position().map(|p| p.byte()).unwrap_or(0);
+            if tx.send(Msg::Rows(std::mem::take(&mut batch))).is_err()
+                || tx.send(Msg::Progress(pos)).is_err()
+            {
+                return;
+            }
+        }
+    }
+    if rows == 0 && batch.is_empty() {
+        return fatal(error::invalid_data("the file has a header but no rows"));
+    }
+    let _ = tx.send(Msg::Rows(batch));
+}
+
+#[derive(Debug, Default, Serialize)]
+struct Summary {
+    rows: u64,
+    created: u64,
+    updated: u64,
+    unchanged: u64,
+    rejected: u64,
+    /// Whether anything was written.
+    written: bool,
+    problems_total: u64,
+    /// The first problems (all of them up to a cap).
+    problems: Vec<Problem>,
+}
+
+/// Problems kept for `--json` (the total is always counted).
+const KEPT_PROBLEMS: usize = 1000;
+
+impl Summary {
+    fn problem(&mut self, p: Problem) {
+        self.problems_total += 1;
+        if self.problems.len() < KEPT_PROBLEMS {
+            self.problems.push(p);
+        }
+    }
+}
+
+struct Options {
+    write: bool,
+    skip_invalid: bool,
+    confirmed: bool,
+    replace: bool,
+}
+
+/// The writing side: one row against the database.
+fn store_row(tx: &Tx<'_>, row: &Row, o: &Options, s: &mut Summary) -> anyhow::Result<()> {
+    let user = tx.user(&row.username)?;
+    let existing = match &user {
+        Some(u) => tx.contacts(u.id)?,
+        None => Vec::new(),
+    };
+    let changes = match enroll::plan(&existing, &row.contacts, o.confirmed, o.replace) {
+        Ok(c) => c,
+        Err(e) => {
+            let msg = format!("{e:#}");
+            if msg.contains(NEEDS_REPLACE) {
+                let (column, rest) = match msg.split_once(": ") {
+                    Some(("sms", rest)) => ("phone", rest),
+                    Some((_, rest)) => ("email", rest),
+                    None => ("phone", msg.as_str()),
+                };
+                s.rejected += 1;
+                s.problem(Problem {
+                    line: row.line,
+                    column: Some(column),
+                    message: format!("{rest}; pass --replace-contacts to replace it"),
+                });
+                return Ok(());
+            }
+            return Err(e);
+        }
+    };
+    let rename = match (&row.name, &user) {
+        (Some(n), Some(u)) => u.name.as_deref() != Some(n.as_str()),
+        _ => false,
+    };
+    let contact_changes = changes.iter().any(|c| c.is_change());
+    match &user {
+        None => s.created += 1,
+        Some(_) if rename || contact_changes => s.updated += 1,
+        Some(_) => s.unchanged += 1,
+    }
+    // Once a row is invalid in all-or-nothing mode, the transaction will be rolled
+    // back: keep validating, stop writing.
+    if !o.write || (s.rejected > 0 && !o.skip_invalid) {
+        return Ok(());
+    }
+    let user = match user {
+        Some(u) => {
+            if rename {
+                tx.set_user_name(u.id, row.name.as_deref())?;
+            }
+            u
+        }
+        None => {
+            tx.insert_user(&row.username, row.name.as_deref())?;
+            tx.user(&row.username)?
+                .ok_or_else(|| error::other("user vanished during import"))?
+        }
+    };
+    enroll::write(tx, &user, &changes, "import", AuditEach::Replacements)
+}
+
+pub fn run(a: ImportArgs, ctx: &Ctx) -> anyhow::Result<u8> {
+    let from_stdin = a.file.as_os_str() == "-";
+    let (input, size): (Box<dyn Read + Send>, Option<u64>) = if from_stdin {
+        (Box::new(std::io::stdin()), None)
+    } else {
+        let f = std::fs::File::open(&a.file).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::NotFound {
+                error::not_found(format!("{} does not exist", a.file.display()))
+            } else {
+                error::other(format!("cannot read {}: {e}", a.file.display()))
+            }
+        })?;
+        let size = f.metadata().ok().map(|m| m.len());
+        (Box::new(f), size)
+    };
+    let source = if from_stdin {
+        "stdin".to_string()
+    } else {
+        a.file.display().to_string()
+    };
+    let mut store = ctx.open()?;
+    let carriers = contact::carriers(&ctx.config.carriers);
+    let opts = Options {
+        write: !a.check,
+        skip_invalid: a.skip_invalid,
+        confirmed: !a.unconfirmed,
+        replace: a.replace_contacts,
+    };
+    let bar = progress_bar(ctx, size);
+    let cfg = &ctx.config;
+    let (summary, fatal) = std::thread::scope(|scope| {
+        let (tx, rx) = sync_channel::<Msg>(8);
+        let carriers = &carriers;
+        scope.spawn(move || read_rows(input, cfg, carriers, tx));
+        let result =
+            store.write_if(|t| {
+                let (summary, fatal) = write_rows(t, &rx, &opts, bar.as_ref())?;
+                let commit =
+                    fatal.is_none() && opts.write && (summary.rejected == 0 || opts.skip_invalid);
+                if commit {
+                    t.audit(AuditEntry {
+                    username: None,
+                    action: "import",
+                    outcome: if summary.rejected == 0 { "ok" } else { "partial" },
+                    detail: Some(format!(
+                        "{source}: created {}, updated {}, unchanged {}, rejected {} (contacts {})",
+                        summary.created,
+                        summary.updated,
+                        summary.unchanged,
+                        summary.rejected,
+                        if opts.confirmed { "confirmed" } else { "unconfirmed" }
+                    )),
+                })?;
+                }
+                Ok(((summary, fatal, commit), commit))
+            });
+        // Unblock the reader if the writer stopped early.
+        drop(rx);
+        result.map(|(mut s, f, commit)| {
+            s.written = commit;
+            (s, f)
+        })
+    })?;
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    if let Some(e) = fatal {
+        return Err(e.into());
+    }
+    report(ctx, &a, &summary)
+}
+
+fn write_rows(
+    t: &Tx<'_>,
+    rx: &Receiver<Msg>,
+    opts: &Options,
+    bar: Option<&indicatif::ProgressBar>,
+) -> anyhow::Result<(Summary, Option<error::Error>)> {
+    let mut s = Summary::default();
+    while let Ok(msg) = rx.recv() {
+        match msg {
+            Msg::Fatal(e) => return Ok((s, Some(e))),
+            Msg::Progress(pos) => {
+                if let Some(b) = bar {
+                    b.set_position(pos);
+                }
+            }
+            Msg::Rows(rows) => {
+                for r in rows {
+                    s.rows += 1;
+                    match r {
+                        Ok(row) => store_row(t, &row, opts, &mut s)?,
+                        Err(problems) => {
+                            s.rejected += 1;
+                            for p in problems {
+                                s.problem(p);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    Ok((s, None))
+}
+
+fn progress_bar(ctx: &Ctx, size: Option<u64>) -> Option<indicatif::ProgressBar> {
+    if ctx.out.quiet || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = match size {
+        Some(n) => indicatif::ProgressBar::new(n),
+        None => indicatif::ProgressBar::new_spinner(),
+    };
+    bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{spinner} importing [{bar:40}] {bytes}/{total_bytes} ({eta})",
+    ) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    Some(bar)
+}
+
+fn report(ctx: &Ctx, a: &ImportArgs, s: &Summary) -> anyhow::Result<u8> {
+    if ctx.out.json {
+        ctx.out.json(s)?;
+    } else {
+        // The problems are the command's report: on stdout, one line each, so the
+        // one-line error below stays the only thing on stderr.
+        if !ctx.out.quiet {
+            for p in s.problems.iter().take(SHOWN_PROBLEMS) {
+                ctx.out.say(&contact::printable(&p.to_string()))?;
+            }
+            if s.problems_total > SHOWN_PROBLEMS as u64 {
+                ctx.out.say(&format!(
+                    "… and {} more problems",
+                    s.problems_total - SHOWN_PROBLEMS as u64
+                ))?;
+            }
+        }
+        let verb = if s.written {
+            "Imported"
+        } else if a.check {
+            "Checked (nothing written)"
+        } else {
+            "Nothing written"
+        };
+        ctx.out.say(&format!(
+            "{verb}: {} rows; created {}, updated {}, unchanged {}, rejected {}.",
+            s.rows, s.created, s.updated, s.unchanged, s.rejected
+        ))?;
+    }
+    if s.rejected == 0 {
+        return Ok(0);
+    }
+    let first = s
+        .problems
+        .first()
+        .map(|p| format!(" (first: {p})"))
+        .unwrap_or_default();
+    let what = if s.written {
+        "the others were imported"
+    } else {
+        "nothing was written"
+    };
+    Err(error::invalid_data(format!(
+        "{} of {} rows invalid, {what}{first}",
+        s.rejected, s.rows
+    ))
+    .hint(if s.written || a.check {
+        "fix the lines listed above and import them again".to_string()
+    } else {
+        "fix the lines listed above, or pass --skip-invalid to import the valid rows".to_string()
+    })
+    .into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_in_any_order_with_unknown_and_missing_columns() {
+        let h =
+            |v: &[&str]| Layout::from_header(&v.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        let l = h(&["Email", "username"]).unwrap();
+        assert_eq!(l.index[0], Some(1));
+        assert_eq!(l.index[4], Some(0));
+        let e = h(&["username", "mobile", "dept"]).unwrap_err();
+        assert!(e.message.contains("`mobile`, `dept`"), "{}", e.message);
+        assert!(
+            h(&["name", "phone"])
+                .unwrap_err()
+                .message
+                .contains("username")
+        );
+        assert!(
+            h(&["username", "USERNAME"])
+                .unwrap_err()
+                .message
+                .contains("twice")
+        );
+    }
+
+    #[test]
+    fn unescape_only_undoes_the_export_prefix() {
+        assert_eq!(unescape_cell("'=SUM(A1)"), "=SUM(A1)");
+        assert_eq!(unescape_cell("'-x"), "-x");
+        assert_eq!(unescape_cell("'O'Brien"), "'O'Brien");
+        assert_eq!(unescape_cell("+16174322000"), "+16174322000");
+    }
+}

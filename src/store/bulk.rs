@@ -1,0 +1,208 @@
+//! Bulk operations: the export query, purge in short batches, and the figures
+//! behind `stats`. Import itself uses the ordinary per-user operations in
+//! `users.rs` (prepared once, cached) inside one transaction.
+
+use rusqlite::{OptionalExtension, params};
+
+use super::{SqlContext, Store, Tx, sql_err};
+use crate::error::Error;
+
+/// One user as `export` writes it (the import columns plus confirmation flags).
+#[derive(Debug, Clone, Default)]
+pub struct ExportRow {
+    pub username: String,
+    pub name: Option<String>,
+    pub phone: Option<String>,
+    pub carrier: Option<String>,
+    pub phone_confirmed: bool,
+    pub email: Option<String>,
+    pub email_confirmed: bool,
+}
+
+/// What one purge batch removes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PurgeKind {
+    /// Codes used, voided, or expired while live.
+    Codes,
+    /// Reset windows used or expired.
+    Windows,
+    /// Audit rows older than the cutoff (a prefix of the chain only).
+    Audit,
+}
+
+/// Rows deleted per short transaction: agents wait at most one batch.
+pub const PURGE_BATCH: i64 = 10_000;
+
+// A code or window is purgeable only once it can no longer be used: closed (used or
+// voided) or past its expiry. `?1` is the cutoff (now - --older-than), `?2` now.
+const CODES_DONE: &str = "((state <> 'live' AND COALESCE(closed_at, expires_at) <= ?1) \
+     OR (state = 'live' AND expires_at < ?2 AND expires_at <= ?1))";
+const WINDOWS_DONE: &str = "((used_at IS NOT NULL AND used_at <= ?1) \
+     OR (used_at IS NULL AND expires_at < ?2 AND expires_at <= ?1))";
+
+impl Tx<'_> {
+    /// Every user with their contacts, by username, passed to `each` one at a time
+    /// (the export streams; it never holds the whole table).
+    pub fn each_export_row(
+        &self,
+        mut each: impl FnMut(ExportRow) -> anyhow::Result<()>,
+    ) -> anyhow::Result<()> {
+        let mut st = self
+            .tx
+            .prepare(
+                "SELECT u.username, u.name, p.address, p.carrier, p.confirmed_at IS NOT NULL, \
+                 e.address, e.confirmed_at IS NOT NULL \
+                 FROM users u \
+                 LEFT JOIN contacts p ON p.user_id = u.id AND p.channel = 'sms' \
+                 LEFT JOIN contacts e ON e.user_id = u.id AND e.channel = 'email' \
+                 ORDER BY u.username",
+            )
+            .db()?;
+        let mut rows = st.query([]).db()?;
+        while let Some(r) = rows.next().db()? {
+            each(ExportRow {
+                username: r.get(0).db()?,
+                name: r.get(1).db()?,
+                phone: r.get(2).db()?,
+                carrier: r.get(3).db()?,
+                phone_confirmed: r.get::<_, Option<bool>>(4).db()?.unwrap_or(false),
+                email: r.get(5).db()?,
+                email_confirmed: r.get::<_, Option<bool>>(6).db()?.unwrap_or(false),
+            })?;
+        }
+        Ok(())
+    }
+
+    fn count(&self, sql: &str, p: impl rusqlite::Params) -> anyhow::Result<u64> {
+        let n: i64 = self.tx.query_row(sql, p, |r| r.get(0)).db()?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
+    /// Users as (enrolled, may-skip, must-register).
+    pub fn users_by_state(&self, max_skips: u32) -> anyhow::Result<(u64, u64, u64)> {
+        let (e, s, m): (i64, i64, i64) = self
+            .tx
+            .query_row(
+                "SELECT coalesce(sum(enrolled), 0), \
+                 coalesce(sum(NOT enrolled AND skips < ?1), 0), \
+                 coalesce(sum(NOT enrolled AND skips >= ?1), 0) FROM ( \
+                   SELECT u.skips, EXISTS (SELECT 1 FROM contacts c WHERE c.user_id = u.id \
+                     AND c.confirmed_at IS NOT NULL) AS enrolled FROM users u)",
+                [max_skips],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .db()?;
+        let n = |x: i64| u64::try_from(x).unwrap_or(0);
+        Ok((n(e), n(s), n(m)))
+    }
+
+    /// Contacts as (channel, carrier or "", confirmed, count).
+    pub fn contacts_by_channel(&self) -> anyhow::Result<Vec<(String, String, bool, u64)>> {
+        let mut st = self
+            .tx
+            .prepare(
+                "SELECT channel, coalesce(carrier, ''), confirmed_at IS NOT NULL, count(*) \
+                 FROM contacts GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
+            )
+            .db()?;
+        let rows = st
+            .query_map([], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    u64::try_from(r.get::<_, i64>(3)?).unwrap_or(0),
+                ))
+            })
+            .db()?;
+        rows.collect::<Result<Vec<_>, _>>().db()
+    }
+
+    /// Audit rows of an action since a time, with an outcome (`Some`) or with any
+    /// outcome except `except` (`None` plus except).
+    pub fn audit_count(
+        &self,
+        action: &str,
+        outcome: Option<&str>,
+        except: Option<&str>,
+        since: i64,
+    ) -> anyhow::Result<u64> {
+        self.count(
+            "SELECT count(*) FROM audit WHERE at >= ?1 AND action = ?2 \
+             AND (?3 IS NULL OR outcome = ?3) AND (?4 IS NULL OR outcome <> ?4)",
+            params![since, action, outcome, except],
+        )
+    }
+
+    /// Codes that expired unused (still `live` past their expiry) since a time.
+    /// Purge deletes them, so this counts those not yet purged.
+    pub fn codes_expired_since(&self, since: i64, now: i64) -> anyhow::Result<u64> {
+        self.count(
+            "SELECT count(*) FROM codes WHERE state = 'live' AND expires_at >= ?1 AND expires_at < ?2",
+            params![since, now],
+        )
+    }
+
+    /// Sends accepted by the transport on a channel since a time (SMS fees).
+    pub fn sends_ok_since(&self, channel: &str, since: i64) -> anyhow::Result<u64> {
+        self.count(
+            "SELECT count(*) FROM sends WHERE channel = ?1 AND ok = 1 AND at >= ?2",
+            params![channel, since],
+        )
+    }
+}
+
+impl Store {
+    /// Deletes at most [`PURGE_BATCH`] rows of one kind after id `after`, in its own
+    /// short `BEGIN IMMEDIATE` transaction; returns (deleted, last id covered), or
+    /// `None` for the id when nothing is left to look at.
+    ///
+    /// Batches walk the primary key upwards, so each is a range scan, and the
+    /// "can no longer be used" condition is evaluated inside the write lock: a code
+    /// that an agent is verifying right now is either still live (kept) or already
+    /// closed by that agent's committed transaction.
+    pub fn purge_batch(
+        &mut self,
+        kind: PurgeKind,
+        after: i64,
+        cutoff: i64,
+        now: i64,
+    ) -> Result<(u64, Option<i64>), Error> {
+        let path = self.path.clone();
+        let e = |e| sql_err(&path, e);
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(e)?;
+        let (table, cond) = match kind {
+            PurgeKind::Codes => ("codes", CODES_DONE.to_string()),
+            PurgeKind::Windows => ("reset_windows", WINDOWS_DONE.to_string()),
+            // Only a prefix of the chain may go: everything before the first row that
+            // is recent enough, so a clock that once ran backwards cannot punch a hole.
+            PurgeKind::Audit => (
+                "audit",
+                "(?2 IS NOT NULL AND id < coalesce((SELECT min(id) FROM audit WHERE at >= ?1), \
+                 (SELECT max(id) + 1 FROM audit)))"
+                    .to_string(),
+            ),
+        };
+        let upper: Option<i64> = tx
+            .query_row(
+                &format!(
+                    "SELECT id FROM {table} WHERE id > ?3 AND {cond} ORDER BY id LIMIT 1 OFFSET ?4"
+                ),
+                params![cutoff, now, after, PURGE_BATCH - 1],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(e)?;
+        let n = tx
+            .execute(
+                &format!("DELETE FROM {table} WHERE id > ?3 AND id <= ?4 AND {cond}"),
+                params![cutoff, now, after, upper.unwrap_or(i64::MAX)],
+            )
+            .map_err(e)?;
+        tx.commit().map_err(e)?;
+        Ok((u64::try_from(n).unwrap_or(0), upper))
+    }
+}
