@@ -6,4 +6,5 @@
 mod common;
 
 mod foundation;
+mod fuzz_regressions;
 mod pty;
