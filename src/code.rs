@@ -513,4 +513,74 @@ mod tests {
             assert_eq!(ours, theirs, "key length {len}");
         }
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// A code as a person might type it back: each digit followed by a run of
+        /// spaces, dashes, dots or their Unicode look-alikes, and padded either side.
+        fn grouped(digits: &str, seps: &[String], pad: &str) -> String {
+            let mut out = String::from(pad);
+            for (d, sep) in digits.chars().zip(seps.iter().cycle()) {
+                out.push(d);
+                out.push_str(sep);
+            }
+            out.push_str(pad);
+            out
+        }
+
+        fn separators() -> impl Strategy<Value = Vec<String>> {
+            prop::collection::vec("[ .\\-\u{a0}\u{2010}-\u{2015}\u{2212}]{0,3}", 1..12)
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(256))]
+
+            #[test]
+            fn generated_codes_are_len_ascii_digits(len in MIN_LEN..=MAX_LEN) {
+                let c = generate(len).unwrap();
+                prop_assert_eq!(c.len(), usize::from(len));
+                prop_assert!(c.as_str().bytes().all(|b| b.is_ascii_digit()), "{}", c.as_str());
+            }
+
+            #[test]
+            fn a_generated_code_survives_any_grouping(
+                len in MIN_LEN..=MAX_LEN,
+                seps in separators(),
+                pad in "[ \t]{0,3}",
+            ) {
+                let issued = generate(len).unwrap();
+                let typed = grouped(issued.as_str(), &seps, &pad);
+                match normalize_input(&typed, len) {
+                    Ok(read) => prop_assert_eq!(read.as_str(), issued.as_str()),
+                    Err(e) => prop_assert!(false, "{:?}: {}", typed, e),
+                }
+            }
+
+            #[test]
+            fn any_letter_is_refused(
+                len in MIN_LEN..=MAX_LEN,
+                digits in "[0-9]{6,10}",
+                letter in prop::char::any().prop_filter("a letter", |c| c.is_alphabetic()),
+                at in any::<prop::sample::Index>(),
+            ) {
+                let mut typed: Vec<char> = digits.chars().collect();
+                typed.insert(at.index(typed.len() + 1), letter);
+                let typed: String = typed.into_iter().collect();
+                prop_assert!(normalize_input(&typed, len).is_err(), "{:?}", typed);
+            }
+
+            #[test]
+            fn normalize_never_panics_and_errors_are_one_clean_line(
+                input in any::<String>(),
+                len in any::<u8>(),
+            ) {
+                match normalize_input(&input, len) {
+                    Ok(c) => prop_assert_eq!(c.len(), usize::from(len)),
+                    Err(m) => prop_assert!(!m.chars().any(char::is_control), "{:?}", m),
+                }
+            }
+        }
+    }
 }

@@ -606,4 +606,124 @@ mod tests {
         }
         assert_eq!(seen.len(), 200);
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// Any text up to 300 code points, control characters and all.
+        fn text() -> impl Strategy<Value = String> {
+            prop::collection::vec(any::<char>(), 0..=300).prop_map(String::from_iter)
+        }
+
+        /// Three to six words from the passphrase list, joined by a separator.
+        fn passphrase() -> impl Strategy<Value = String> {
+            let words = passphrase_words();
+            (
+                prop::collection::vec(prop::sample::select(words), 3..=6),
+                prop::sample::select(vec!["-", " ", ".", ""]),
+            )
+                .prop_map(|(w, sep)| w.join(sep))
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(128))]
+
+            #[test]
+            fn check_never_panics_and_accepts_only_within_the_limits(
+                pw in text(),
+                min_length in 1usize..=64,
+            ) {
+                let policy = Policy { min_length, max_length: MAX_LENGTH };
+                match check(&pw, &policy, &["mhamilton"], None) {
+                    Ok(normalized) => {
+                        let n = normalized.chars().count();
+                        prop_assert!((min_length..=MAX_LENGTH).contains(&n), "{n} characters");
+                        prop_assert!(!normalized.chars().any(char::is_control));
+                        // The accepted form is the NFKC form of what was typed, and
+                        // stable under normalising again.
+                        prop_assert_eq!(&normalized, &pw.nfkc().collect::<String>());
+                        prop_assert_eq!(&normalized, &normalized.nfkc().collect::<String>());
+                    }
+                    Err(w) => {
+                        let m = w.to_string();
+                        prop_assert!(!m.contains('\n'), "{:?}", m);
+                    }
+                }
+            }
+
+            #[test]
+            fn fewer_than_min_length_characters_are_too_short(
+                pw in text(),
+                min_length in 8usize..=64,
+            ) {
+                let policy = Policy { min_length, max_length: MAX_LENGTH };
+                let got = pw.nfkc().count();
+                if got < min_length {
+                    prop_assert_eq!(
+                        check(&pw, &policy, &[], None),
+                        Err(Weakness::TooShort { min: min_length, got })
+                    );
+                }
+            }
+
+            #[test]
+            fn the_username_with_digits_is_refused(
+                username in "[a-z]{3,10}",
+                digits in "[0-9]{0,4}",
+                capitalise in any::<bool>(),
+            ) {
+                let pw = if capitalise {
+                    let mut c = username.chars();
+                    let first = c.next().map(|f| f.to_ascii_uppercase()).unwrap_or_default();
+                    format!("{first}{}{digits}", c.as_str())
+                } else {
+                    format!("{username}{digits}")
+                };
+                let policy = Policy { min_length: 8, max_length: MAX_LENGTH };
+                prop_assert!(
+                    check(&pw, &policy, &[&username], None).is_err(),
+                    "{:?} accepted for user {:?}", pw, username
+                );
+            }
+
+            #[test]
+            fn passphrases_are_accepted_in_nfkc_form(pw in passphrase()) {
+                // Words from the list may still form a guessable phrase; only an
+                // accepted one is checked.
+                if let Ok(normalized) = check(&pw, &Policy::default(), &[], None) {
+                    prop_assert_eq!(normalized, pw);
+                }
+            }
+        }
+
+        proptest! {
+            // argon2 costs about 20 ms a hash even optimised: a handful of cases.
+            #![proptest_config(ProptestConfig::with_cases(4))]
+
+            #[test]
+            fn the_current_password_is_refused_in_any_spelling(pw in passphrase()) {
+                let Ok(normalized) = check(&pw, &Policy::default(), &[], None) else {
+                    return Ok(());
+                };
+                let current = hash(&normalized, &ARGON2_MIN).unwrap();
+                prop_assert_eq!(
+                    check(&pw, &Policy::default(), &[], Some(&current)),
+                    Err(Weakness::SameAsCurrent)
+                );
+                // Fullwidth letters fold to the same password under NFKC.
+                let fullwidth: String = pw
+                    .chars()
+                    .map(|c| match c {
+                        'a'..='z' => char::from_u32(c as u32 - 'a' as u32 + 0xff41).unwrap_or(c),
+                        c => c,
+                    })
+                    .collect();
+                prop_assert_eq!(
+                    check(&fullwidth, &Policy::default(), &[], Some(&current)),
+                    Err(Weakness::SameAsCurrent)
+                );
+            }
+        }
+    }
 }

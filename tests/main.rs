@@ -10,5 +10,6 @@ mod codes;
 mod crash;
 mod delivery;
 mod foundation;
+mod fuzz_regressions;
 mod pty;
 mod races;
