@@ -33,10 +33,10 @@ impl fmt::Display for Channel {
 impl FromStr for Channel {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
+        match s.trim().to_ascii_lowercase().as_str() {
             "sms" | "phone" => Ok(Channel::Sms),
             "email" => Ok(Channel::Email),
-            other => Err(format!("unknown channel `{other}` (sms or email)")),
+            other => Err(format!("`{other}` is not a channel (sms or email)")),
         }
     }
 }

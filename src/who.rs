@@ -17,8 +17,13 @@ impl Who {
         // SAFETY: getuid cannot fail and has no preconditions.
         let uid = unsafe { libc::getuid() };
         let name = user_name(uid).unwrap_or_else(|| format!("uid {uid}"));
+        // sudo sets SUDO_USER to the invoking user. As root that is the person; under
+        // `sudo -u service` both names are kept. An environment variable can be
+        // forged, so the real uid's name is always part of the record (except for
+        // root, who could forge anything anyway).
         let os_user = match std::env::var("SUDO_USER") {
-            Ok(s) if uid == 0 && !s.is_empty() => format!("{s} (sudo)"),
+            Ok(s) if !s.is_empty() && uid == 0 => format!("{} (sudo)", clean(&s)),
+            Ok(s) if !s.is_empty() && s != name => format!("{} (sudo as {name})", clean(&s)),
             _ => name,
         };
         let actor = actor
@@ -26,6 +31,10 @@ impl Who {
             .filter(|a: &String| !a.trim().is_empty());
         Who { os_user, actor }
     }
+}
+
+fn clean(s: &str) -> String {
+    s.chars().filter(|c| !c.is_control()).take(64).collect()
 }
 
 fn user_name(uid: libc::uid_t) -> Option<String> {
