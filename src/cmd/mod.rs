@@ -6,7 +6,9 @@ mod carriers;
 mod check;
 mod codes;
 mod confirm;
+mod doctor;
 mod enroll;
+pub mod generate;
 mod init;
 mod issue;
 mod password;
@@ -45,6 +47,8 @@ pub fn run(command: Command, ctx: &Ctx) -> anyhow::Result<u8> {
         Command::SetPassword(a) => set_password::run(a, ctx),
         Command::Reset(a) => reset::run(a, ctx),
         Command::Authenticate(a) => authenticate::run(a, ctx),
+        Command::Doctor => doctor::run(ctx),
+        Command::Generate(a) => generate::run(&a, &ctx.out),
         other => Err(error::other(format!(
             "`{}` is not available in this build yet",
             command_name(&other)

@@ -9,6 +9,7 @@
 
 mod audit;
 mod codes;
+mod health;
 mod users;
 
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
@@ -22,6 +23,7 @@ use crate::who::Who;
 
 pub use audit::{AuditEntry, AuditRow};
 pub use codes::{CodeRow, NewCode, Purpose};
+pub use health::PurgeBacklog;
 pub use users::{Contact, User, UserFilter};
 
 /// The whole schema, split into versions by `-- version N` lines.
