@@ -3,8 +3,7 @@
 //! delivery. Exit 1 when any check fails.
 //!
 //! Every check runs whatever the others found: a missing or world-readable database
-//! is a `fail` line, not an abort, and the database is opened read-only so that
-//! looking never changes anything.
+//! is a `fail` line, not an abort, and doctor only reads from the database.
 
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};

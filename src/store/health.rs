@@ -1,6 +1,6 @@
-//! What `doctor` asks of the database. Opened read-only and without the checks
-//! [`Store::open`] makes, so that a database `open` would refuse (wrong mode, old
-//! schema) can still be examined and reported on.
+//! What `doctor` asks of the database. Opened without the checks [`Store::open`]
+//! makes, so that a database `open` would refuse (wrong mode, old schema) can still
+//! be examined and reported on.
 
 use std::path::Path;
 
@@ -22,10 +22,15 @@ pub struct PurgeBacklog {
 }
 
 impl Store {
-    /// Opens an existing database read-only for inspection: no schema, mode or
-    /// version checks, and nothing is written.
+    /// Opens an existing database for inspection, without the schema, mode or
+    /// version checks of [`Store::open`]; the callers only read.
+    ///
+    /// Not `SQLITE_OPEN_READ_ONLY`: a read-only connection to a WAL database leaves
+    /// the `-wal` / `-shm` files it creates behind, and SQLite gives them the
+    /// database's mode. A read-write connection removes them when it closes. Without
+    /// write permission SQLite falls back to read-only by itself.
     pub fn inspect(path: &Path, who: Who) -> Result<Store, Error> {
-        Store::connect(path, who, OpenFlags::SQLITE_OPEN_READ_ONLY)
+        Store::connect(path, who, OpenFlags::SQLITE_OPEN_READ_WRITE)
     }
 
     /// `PRAGMA integrity_check`: empty when the file is sound, else SQLite's
