@@ -70,6 +70,14 @@ Without --confirmed a confirmation code is sent to each new contact; enter it wi
 `safecode confirm USER`. Institution email addresses are refused (exit 4).")]
     Enroll(EnrollArgs),
     /// Confirm a new contact with the code sent to it
+    #[command(after_help = "\
+Examples:
+  safecode confirm alice             # prompts for the code on a terminal
+  safecode confirm alice 123456
+  echo 123456 | safecode confirm alice -
+
+The code was sent by `safecode enroll` to the new phone or email. Exit 7 when it is
+wrong, expired or already used; `safecode enroll` again sends a new one.")]
     Confirm(ConfirmArgs),
     /// Remove one contact (refused if it is the last confirmed one)
     Unenroll(UnenrollArgs),
@@ -99,6 +107,15 @@ Examples:
 Exit 7 when the code is wrong, expired, already used or none is outstanding.")]
     Verify(VerifyArgs),
     /// Set a new password inside the reset window
+    #[command(after_help = "\
+Examples:
+  safecode set-password alice                    # after `verify`; prompts twice (hidden)
+  safecode set-password alice --code 123456      # verify and set in one step
+  safecode set-password alice --generate         # print a passphrase to change at login
+  printf '%s\\n' \"$NEW\" | safecode set-password alice --password-stdin
+
+Refused (exit 4) outside the reset window or for a weak password. Every confirmed
+contact of the user is told that the password changed.")]
     SetPassword(SetPasswordArgs),
     /// Interactive: issue a code, take it back, set the password
     #[command(after_help = "\

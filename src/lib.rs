@@ -78,14 +78,29 @@ where
         }
     };
     let out = Output::new(cli.global.json, cli.global.quiet);
-    match setup(&cli.global).and_then(|ctx| cmd::run(cli.command, &ctx)) {
+    let outcome = match &cli.command {
+        // Generated files must not depend on this machine's configuration.
+        cli::Command::Generate(args) => cmd::generate::run(args, &out),
+        // doctor reports a broken configuration as one of its checks.
+        cli::Command::Doctor => {
+            setup(&cli.global, true).and_then(|ctx| cmd::run(cli.command, &ctx))
+        }
+        _ => setup(&cli.global, false).and_then(|ctx| cmd::run(cli.command, &ctx)),
+    };
+    match outcome {
         Ok(code) => ExitCode::from(code),
         Err(e) => report(&out, &e),
     }
 }
 
-fn setup(global: &Global) -> anyhow::Result<Ctx> {
-    let config = Config::load(global.config.as_deref())?;
+/// Builds the context. With `lenient`, an unloadable configuration falls back to the
+/// defaults (for `doctor`, which loads it again to report what is wrong).
+fn setup(global: &Global, lenient: bool) -> anyhow::Result<Ctx> {
+    let config = match Config::load(global.config.as_deref()) {
+        Ok(c) => c,
+        Err(_) if lenient => Config::default(),
+        Err(e) => return Err(e.into()),
+    };
     let db_path = match (&global.db, &config.database) {
         (Some(p), _) if !p.as_os_str().is_empty() => p.clone(),
         (_, Some(p)) => p.clone(),

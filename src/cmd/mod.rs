@@ -7,9 +7,11 @@ mod carriers;
 mod check;
 mod codes;
 mod confirm;
+mod doctor;
 mod enroll;
 mod export;
 mod import;
+pub mod generate;
 mod init;
 mod issue;
 mod password;
@@ -55,21 +57,11 @@ pub fn run(command: Command, ctx: &Ctx) -> anyhow::Result<u8> {
         Command::Purge(a) => purge::run(a, ctx),
         Command::Stats(a) => stats::run(a, ctx),
         Command::Audit(a) => audit::run(a, ctx),
-        other => Err(error::other(format!(
-            "`{}` is not available in this build yet",
-            command_name(&other)
-        ))
-        .into()),
+        Command::Doctor => doctor::run(ctx),
+        Command::Generate(a) => generate::run(&a, &ctx.out),
     }
 }
 
-fn command_name(c: &Command) -> String {
-    format!("{c:?}")
-        .split(['(', ' '])
-        .next()
-        .unwrap_or_default()
-        .to_lowercase()
-}
 
 /// Validates a username argument (exit 2 with the reason).
 pub(crate) fn valid_username(name: &str) -> Result<(), error::Error> {

@@ -10,6 +10,7 @@
 mod audit;
 mod bulk;
 mod codes;
+mod health;
 mod users;
 
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
@@ -24,6 +25,7 @@ use crate::who::Who;
 pub use audit::{AuditEntry, AuditRow};
 pub use bulk::{ExportRow, PURGE_BATCH, PurgeKind};
 pub use codes::{CodeRow, NewCode, Purpose};
+pub use health::PurgeBacklog;
 pub use users::{Contact, User, UserFilter};
 
 /// The whole schema, split into versions by `-- version N` lines.

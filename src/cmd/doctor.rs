@@ -1,0 +1,249 @@
+//! `safecode doctor`: one line per check (ok / warn / fail) on the configuration,
+//! the database file, its modes, schema and integrity, the purge backlog and
+//! delivery. Exit 1 when any check fails.
+//!
+//! Every check runs whatever the others found: a missing or world-readable database
+//! is a `fail` line, not an abort, and doctor only reads from the database.
+
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+
+use serde_json::json;
+
+use crate::Ctx;
+use crate::clock;
+use crate::config::{self, Config};
+use crate::error;
+use crate::send::{self, Check, Status};
+use crate::store::{self, Store};
+
+/// Codes closed longer ago than this, still in the database, mean `purge` is not
+/// being run (the example cron job runs it every 15 minutes).
+const PURGE_OVERDUE_SECS: i64 = 24 * 3600;
+
+pub fn run(ctx: &Ctx) -> anyhow::Result<u8> {
+    let mut checks = vec![config_check(ctx)];
+    checks.extend(database_checks(ctx));
+    checks.extend(
+        send::dispatcher(&ctx.config, ctx.global.dry_run, Box::new(std::io::sink())).check(),
+    );
+
+    let failed = checks.iter().filter(|c| c.status == Status::Fail).count();
+    if ctx.out.json {
+        ctx.out.json(&json!({
+            "ok": failed == 0,
+            "checks": checks,
+        }))?;
+    } else {
+        for c in &checks {
+            ctx.out.say(&line(c))?;
+        }
+    }
+    if failed > 0 {
+        let s = if failed == 1 { "" } else { "s" };
+        return Err(error::other(format!("doctor: {failed} check{s} failed")).into());
+    }
+    Ok(0)
+}
+
+/// `ok    database: …`: the status first, padded, so the column lines up.
+fn line(c: &Check) -> String {
+    let status = match c.status {
+        Status::Ok => "ok",
+        Status::Warn => "warn",
+        Status::Fail => "fail",
+    };
+    format!("{status:<4}  {}: {}", c.name, c.detail)
+}
+
+fn config_check(ctx: &Ctx) -> Check {
+    let explicit = ctx.global.config.as_deref();
+    let files: Vec<PathBuf> = match explicit {
+        Some(p) => vec![p.to_path_buf()],
+        None => config::default_paths()
+            .into_iter()
+            .filter(|p| p.exists())
+            .collect(),
+    };
+    match Config::load(explicit) {
+        Ok(_) if files.is_empty() => Check::new(
+            "config",
+            Status::Ok,
+            format!(
+                "no configuration file ({} not present): built-in defaults",
+                config::SYSTEM_CONFIG
+            ),
+        ),
+        Ok(_) => Check::new("config", Status::Ok, display_list(&files)),
+        Err(e) => Check::new("config", Status::Fail, with_hint(&e)),
+    }
+}
+
+fn database_checks(ctx: &Ctx) -> Vec<Check> {
+    let path = &ctx.db_path;
+    let shown = path.display();
+    let meta = match std::fs::metadata(path) {
+        Ok(m) if m.is_file() => m,
+        Ok(_) => {
+            return vec![Check::new(
+                "database",
+                Status::Fail,
+                format!("{shown} is not a file"),
+            )];
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return vec![Check::new(
+                "database",
+                Status::Fail,
+                format!("{shown} does not exist (hint: run `safecode init --db {shown}`)"),
+            )];
+        }
+        Err(e) => {
+            return vec![Check::new(
+                "database",
+                Status::Fail,
+                format!("cannot read {shown}: {e}"),
+            )];
+        }
+    };
+    let mut checks = vec![
+        Check::new(
+            "database",
+            Status::Ok,
+            format!("{shown} ({})", size(meta.len())),
+        ),
+        modes_check(path),
+    ];
+
+    let store = match Store::inspect(path, ctx.who.clone()) {
+        Ok(s) => s,
+        Err(e) => {
+            checks.push(Check::new("schema", Status::Fail, with_hint(&e)));
+            return checks;
+        }
+    };
+    let latest = store::latest_version();
+    let version = match store.version() {
+        Ok(v) => v,
+        Err(e) => {
+            checks.push(Check::new("schema", Status::Fail, with_hint(&e)));
+            return checks;
+        }
+    };
+    checks.push(match version {
+        0 => Check::new(
+            "schema",
+            Status::Fail,
+            "no safecode schema (hint: run `safecode init`)",
+        ),
+        v if v < latest => Check::new(
+            "schema",
+            Status::Fail,
+            format!(
+                "version {v}, this safecode needs {latest} (hint: run `safecode init` to upgrade)"
+            ),
+        ),
+        v if v > latest => Check::new(
+            "schema",
+            Status::Fail,
+            format!("version {v} is newer than this safecode ({latest}): upgrade safecode"),
+        ),
+        v => Check::new("schema", Status::Ok, format!("version {v}")),
+    });
+
+    checks.push(match store.integrity_problems(5) {
+        Ok(p) if p.is_empty() => Check::new("integrity", Status::Ok, "PRAGMA integrity_check: ok"),
+        Ok(p) => Check::new(
+            "integrity",
+            Status::Fail,
+            format!(
+                "{} (hint: restore from a backup, or try sqlite3 .recover)",
+                p.join("; ")
+            ),
+        ),
+        Err(e) => Check::new("integrity", Status::Fail, with_hint(&e)),
+    });
+
+    if version == latest {
+        let now = clock::now();
+        checks.push(match store.purge_backlog(now, now - PURGE_OVERDUE_SECS) {
+            Ok(b) if b.stale > 0 => Check::new(
+                "purge",
+                Status::Warn,
+                format!(
+                    "{} codes and {} reset windows wait for purge, {} of them closed over a day ago: is the `safecode purge` cron job or timer running?",
+                    b.codes, b.windows, b.stale
+                ),
+            ),
+            Ok(b) => Check::new(
+                "purge",
+                Status::Ok,
+                format!(
+                    "{} codes and {} reset windows wait for purge, none closed over a day ago",
+                    b.codes, b.windows
+                ),
+            ),
+            Err(e) => Check::new("purge", Status::Fail, with_hint(&e)),
+        });
+    }
+    checks
+}
+
+/// The database and its `-wal` / `-shm` side files must be private (0600).
+fn modes_check(path: &Path) -> Check {
+    let mut seen = Vec::new();
+    let mut open = Vec::new();
+    for suffix in ["", "-wal", "-shm"] {
+        let mut s = path.as_os_str().to_owned();
+        s.push(suffix);
+        let f = PathBuf::from(s);
+        if let Ok(m) = std::fs::metadata(&f) {
+            let mode = m.mode() & 0o777;
+            let name = if suffix.is_empty() {
+                "db"
+            } else {
+                &suffix[1..]
+            };
+            seen.push(format!("{name} {mode:o}"));
+            if mode & 0o077 != 0 {
+                open.push(f.display().to_string());
+            }
+        }
+    }
+    if open.is_empty() {
+        Check::new("file modes", Status::Ok, seen.join(", "))
+    } else {
+        Check::new(
+            "file modes",
+            Status::Fail,
+            format!(
+                "{}: readable or writable by others (hint: chmod 600 {})",
+                seen.join(", "),
+                open.join(" ")
+            ),
+        )
+    }
+}
+
+fn with_hint(e: &error::Error) -> String {
+    match &e.hint {
+        Some(h) => format!("{} (hint: {h})", e.message),
+        None => e.message.clone(),
+    }
+}
+
+fn display_list(files: &[PathBuf]) -> String {
+    files
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn size(bytes: u64) -> String {
+    if bytes >= 1 << 20 {
+        format!("{:.1} MiB", bytes as f64 / f64::from(1u32 << 20))
+    } else {
+        format!("{} KiB", bytes.div_ceil(1024))
+    }
+}
