@@ -79,3 +79,76 @@ fn killed_set_password_consumes_the_code_iff_the_password_changed() {
     env.run(["audit", "--verify"]).ok();
     eprintln!("{iterations} iterations, {killed} killed mid-run");
 }
+
+#[test]
+fn killed_imports_are_all_or_nothing() {
+    let env = TestEnv::new();
+    let mut csv = String::from("username,phone\n");
+    for i in 0..20_000 {
+        csv.push_str(&format!(
+            "k{i},+1617{:03}{:04}\n",
+            200 + i / 10_000,
+            i % 10_000
+        ));
+    }
+    let file = env.path("k.csv");
+    std::fs::write(&file, csv).unwrap();
+    let mut rng = Lcg(0x1e5);
+    let started = Instant::now();
+    let mut n = 0;
+    while n < 30 && started.elapsed() < Duration::from_secs(25) {
+        n += 1;
+        env.sql("DELETE FROM users");
+        let mut child = env
+            .command()
+            .args(["-q", "import", file.to_str().unwrap()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(rng.next(1500)));
+        let _ = child.kill();
+        child.wait().unwrap();
+        let users = env.sql("SELECT count(*) FROM users");
+        assert!(
+            users == "0" || users == "20000",
+            "iteration {n}: {users} users"
+        );
+        let contacts = env.sql("SELECT count(*) FROM contacts");
+        assert_eq!(users, contacts);
+    }
+    assert_eq!(env.sql("PRAGMA integrity_check"), "ok");
+}
+
+#[test]
+fn killed_purges_leave_live_codes_usable() {
+    let env = TestEnv::new();
+    env.config("[policy]\nissue_limit = [{ count = 100000, per = \"1m\" }]\n");
+    env.enrolled("pur");
+    // Many dead codes to purge.
+    env.sql(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200000) \
+         INSERT INTO codes (user_id, purpose, channel, destination, salt, digest, created_at, expires_at, state) \
+         SELECT 1, 'reset', 'sms', '+16174322000', x'00', x'00', 1000, 1600, 'voided' FROM n",
+    );
+    let mut rng = Lcg(0xbeef);
+    let started = Instant::now();
+    let mut n = 0;
+    while n < 20 && started.elapsed() < Duration::from_secs(20) {
+        n += 1;
+        let code = env.issue("pur");
+        let mut child = env
+            .command()
+            .args(["-q", "purge"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(rng.next(400)));
+        let _ = child.kill();
+        child.wait().unwrap();
+        env.run(["verify", "pur", &code]).ok();
+    }
+    assert_eq!(env.sql("PRAGMA integrity_check"), "ok");
+    env.run(["audit", "--verify"]).ok();
+}

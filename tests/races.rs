@@ -74,7 +74,7 @@ fn fifty_processes_one_code_one_password_change_one_notice() {
         "1"
     );
     assert_eq!(
-        env.sql("SELECT count(*) FROM audit WHERE action = 'notify' AND outcome = 'sent'"),
+        env.sql("SELECT count(*) FROM audit WHERE action = 'notify' AND outcome = 'dry-run'"),
         "1"
     );
     assert_eq!(env.sql("SELECT state FROM codes"), "used");
@@ -176,4 +176,121 @@ fn authenticate_and_verify_take_similar_time_for_missing_users() {
         (0.3..3.5).contains(&ratio),
         "verify: existing {existing:.3}s vs missing {missing:.3}s"
     );
+}
+
+fn csv_rows(n: usize, prefix: &str) -> String {
+    let mut s = String::from("username,name,phone,email\n");
+    for i in 0..n {
+        s.push_str(&format!(
+            "{prefix}{i},Person {i},+1617{:03}{:04},{prefix}{i}@gmail.com\n",
+            200 + (i / 10_000) % 700,
+            i % 10_000
+        ));
+    }
+    s
+}
+
+#[test]
+fn purge_in_a_loop_while_agents_work_loses_nothing() {
+    let env = TestEnv::new();
+    env.config("[policy]\nissue_limit = [{ count = 100000, per = \"1m\" }]\n");
+    for i in 0..4 {
+        env.enrolled(&format!("ag{i}"));
+    }
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let purger = {
+        let stop = stop.clone();
+        let mut cmd = env.command();
+        cmd.args(["-q", "purge"]);
+        let db = env.db.clone();
+        let cfg = env.config.clone();
+        std::thread::spawn(move || {
+            let mut runs = 0;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let out = std::process::Command::new(crate::common::bin())
+                    .args(["-q", "purge"])
+                    .env("SAFECODE_DB", &db)
+                    .env("SAFECODE_CONFIG", &cfg)
+                    .output()
+                    .unwrap();
+                let err = String::from_utf8_lossy(&out.stderr).to_string();
+                assert!(out.status.success(), "purge failed: {err}");
+                runs += 1;
+            }
+            drop(cmd);
+            runs
+        })
+    };
+    // Four agents, each doing eight full resets (issue, verify, set-password).
+    let agents: Vec<_> = (0..4)
+        .map(|i| {
+            let db = env.db.clone();
+            let cfg = env.config.clone();
+            std::thread::spawn(move || {
+                let run = |args: &[&str], stdin: Option<String>| {
+                    let mut c = std::process::Command::new(crate::common::bin());
+                    c.args(args)
+                        .env("SAFECODE_DB", &db)
+                        .env("SAFECODE_CONFIG", &cfg)
+                        .stdin(Stdio::piped())
+                        .stdout(Stdio::piped())
+                        .stderr(Stdio::piped());
+                    let mut child = c.spawn().unwrap();
+                    if let Some(s) = stdin {
+                        use std::io::Write;
+                        child.stdin.take().unwrap().write_all(s.as_bytes()).unwrap();
+                    } else {
+                        drop(child.stdin.take());
+                    }
+                    let out = child.wait_with_output().unwrap();
+                    let so = String::from_utf8_lossy(&out.stdout).to_string();
+                    let se = String::from_utf8_lossy(&out.stderr).to_string();
+                    assert!(out.status.success(), "{args:?}: {se}");
+                    so
+                };
+                let user = format!("ag{i}");
+                for n in 0..8 {
+                    let out = run(&["--dry-run", "issue", &user], None);
+                    let code = crate::common::code_in(&out);
+                    run(&["verify", &user, &code], None);
+                    run(
+                        &["--dry-run", "set-password", &user, "--password-stdin"],
+                        Some(format!("plum-voyage-lantern-{i}-{n}-x\n")),
+                    );
+                }
+            })
+        })
+        .collect();
+    for a in agents {
+        a.join().unwrap();
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let runs = purger.join().unwrap();
+    assert!(runs > 0);
+    assert_eq!(
+        env.sql("SELECT count(*) FROM audit WHERE action = 'password.set' AND outcome = 'ok'"),
+        "32"
+    );
+    assert_eq!(env.sql("PRAGMA integrity_check"), "ok");
+}
+
+#[test]
+fn agents_wait_for_an_import_and_succeed() {
+    let env = TestEnv::new();
+    env.enrolled("desk");
+    let csv = env.path("big.csv");
+    std::fs::write(&csv, csv_rows(40_000, "imp")).unwrap();
+    let import = spawn(&env, &["-q", "import", csv.to_str().unwrap()], None);
+    // Agents start while the import holds the write lock.
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let mut codes = Vec::new();
+    for _ in 0..3 {
+        let d = env.run(["--dry-run", "issue", "desk"]).ok();
+        codes.push(crate::common::code_in(&d.stdout));
+        env.run(["check", "desk"]).ok();
+    }
+    env.run(["verify", "desk", codes.last().unwrap()]).ok();
+    let r = wait_all(vec![import]);
+    assert_eq!(r[0].0, 0, "{}", r[0].1);
+    assert_eq!(env.sql("SELECT count(*) FROM users"), "40001");
 }

@@ -587,7 +587,11 @@ pub(crate) fn notify(
         tx.audit(AuditEntry {
             username: Some(username),
             action: "notify",
-            outcome: if ok { "sent" } else { "failed" },
+            outcome: match (ok, sender.is_dry_run()) {
+                (true, true) => "dry-run",
+                (true, false) => "sent",
+                (false, _) => "failed",
+            },
             detail: Some(match &result {
                 Ok(()) => format!("{what} to {}", masked(c.channel, &c.address)),
                 Err(e) => format!("{what} to {}: {}", masked(c.channel, &c.address), e.message),

@@ -10,8 +10,8 @@ mod confirm;
 mod doctor;
 mod enroll;
 mod export;
-mod import;
 pub mod generate;
+mod import;
 mod init;
 mod issue;
 mod password;
@@ -61,7 +61,6 @@ pub fn run(command: Command, ctx: &Ctx) -> anyhow::Result<u8> {
         Command::Generate(a) => generate::run(&a, &ctx.out),
     }
 }
-
 
 /// Validates a username argument (exit 2 with the reason).
 pub(crate) fn valid_username(name: &str) -> Result<(), error::Error> {
