@@ -14,3 +14,4 @@ mod foundation;
 mod fuzz_regressions;
 mod pty;
 mod races;
+mod security_doc;
