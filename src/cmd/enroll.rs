@@ -230,7 +230,7 @@ pub(crate) fn write(
         match change {
             Change::Unchanged(_) => {}
             Change::Added(c) => {
-                tx.put_contact(user.id, c)?;
+                tx.put_contact(user, c)?;
                 if every {
                     tx.audit(AuditEntry {
                         username: Some(&user.username),
@@ -250,7 +250,7 @@ pub(crate) fn write(
                 }
             }
             Change::Confirmed(c) => {
-                tx.put_contact(user.id, c)?;
+                tx.put_contact(user, c)?;
                 if every {
                     tx.audit(AuditEntry {
                         username: Some(&user.username),
@@ -261,7 +261,7 @@ pub(crate) fn write(
                 }
             }
             Change::Replaced(o, c) => {
-                tx.put_contact(user.id, c)?;
+                tx.put_contact(user, c)?;
                 if o.address != c.address {
                     // Codes already sent to the old address (a stolen phone) die with it.
                     for p in [Purpose::Reset, Purpose::Confirm] {

@@ -7,16 +7,14 @@
 //! Shape: one thread reads and validates (CSV parsing, UTF-8, phone and email
 //! parsing: the expensive part), the calling thread writes, in one `BEGIN IMMEDIATE`
 //! transaction with cached prepared statements. Rows travel in small batches over a
-//! bounded channel, so memory stays flat whatever the file size. The one thing
-//! that grows with the file is the set of usernames seen (duplicate detection):
-//! 128-bit keyed hashes, about 34 MiB at a million rows.
+//! bounded channel, so memory stays flat whatever the file size. The usernames
+//! seen (duplicate detection) go to a temporary table on disk, checked by the
+//! writer (see [`Store::bulk_mode`](crate::store::Store::bulk_mode)).
 //!
 //! Audit: one summary row per import, plus one row per replaced contact (the old
 //! address matters to an investigation); added and confirmed contacts are in the
 //! summary counts rather than a million chained rows.
 
-use std::collections::HashSet;
-use std::hash::{BuildHasher, RandomState};
 use std::io::{BufReader, IsTerminal, Read};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
@@ -66,8 +64,21 @@ struct Row {
     contacts: NewContacts,
 }
 
+/// A row as the reader left it.
+#[derive(Debug)]
+enum Checked {
+    Valid(Row),
+    Invalid {
+        line: u64,
+        /// The username if it is valid: a later row must not repeat it, even
+        /// though this one is rejected.
+        username: Option<String>,
+        problems: Vec<Problem>,
+    },
+}
+
 enum Msg {
-    Rows(Vec<Result<Row, Vec<Problem>>>),
+    Rows(Vec<Checked>),
     /// Bytes read so far, for the progress bar.
     Progress(u64),
     /// The file cannot be read on (I/O error, bad header): stop.
@@ -138,15 +149,19 @@ pub(crate) fn unescape_cell(s: &str) -> &str {
 }
 
 /// Checks one data row: field count, UTF-8, length, then the same validation as
-/// `enroll`, then duplicates within the file.
+/// `enroll`. Duplicates within the file are the writer's to find.
 fn check_row(
     line: u64,
     record: &csv::ByteRecord,
     layout: &Layout,
     cfg: &Config,
     carriers: &[Carrier],
-    seen: &mut Seen,
-) -> Result<Row, Vec<Problem>> {
+) -> Checked {
+    let invalid = |username: Option<&str>, problems| Checked::Invalid {
+        line,
+        username: username.map(str::to_string),
+        problems,
+    };
     let mut problems = Vec::new();
     let p = |column: Option<&'static str>, message: String| Problem {
         line,
@@ -163,7 +178,7 @@ fn check_row(
                 layout.width
             ),
         ));
-        return Err(problems);
+        return invalid(None, problems);
     }
     let column_name = |i: usize| {
         layout
@@ -191,7 +206,7 @@ fn check_row(
         }
     }
     if !problems.is_empty() {
-        return Err(problems);
+        return invalid(None, problems);
     }
     let username = layout.cell(&cells, 0).map(str::trim).unwrap_or("");
     if username.is_empty() {
@@ -204,12 +219,8 @@ fn check_row(
             Some("username"),
             format!("`{}`: {why}", contact::printable(username)),
         ));
-    } else if !seen.insert(username) {
-        problems.push(p(
-            Some("username"),
-            format!("`{username}` appears on an earlier line (each user once per file)"),
-        ));
     }
+    let valid_username = problems.is_empty().then_some(username);
     let name = match layout.cell(&cells, 1).map(clean_name) {
         Some(Err(why)) => {
             problems.push(p(Some("name"), why));
@@ -235,9 +246,9 @@ fn check_row(
         }
     };
     if !problems.is_empty() {
-        return Err(problems);
+        return invalid(valid_username, problems);
     }
-    Ok(Row {
+    Checked::Valid(Row {
         line,
         username: username.to_string(),
         name,
@@ -245,27 +256,12 @@ fn check_row(
     })
 }
 
-/// Usernames seen so far, case-insensitively, as 128-bit keyed hashes (two
-/// independently keyed SipHashes): a false "duplicate" needs a 2^-64-per-pair
-/// collision, and a million names take 16 bytes each instead of a String.
-struct Seen {
-    set: HashSet<u128>,
-    k1: RandomState,
-    k2: RandomState,
-}
-
-impl Seen {
-    fn new() -> Seen {
-        Seen {
-            set: HashSet::new(),
-            k1: RandomState::new(),
-            k2: RandomState::new(),
-        }
-    }
-    fn insert(&mut self, username: &str) -> bool {
-        let lower = username.to_lowercase();
-        let h = (u128::from(self.k1.hash_one(&lower)) << 64) | u128::from(self.k2.hash_one(&lower));
-        self.set.insert(h)
+/// The problem of a row whose username an earlier row had.
+fn duplicate(line: u64, username: &str) -> Problem {
+    Problem {
+        line,
+        column: Some("username"),
+        message: format!("`{username}` appears on an earlier line (each user once per file)"),
     }
 }
 
@@ -307,7 +303,6 @@ fn read_rows(input: Box<dyn Read + Send>, cfg: &Config, carriers: &[Carrier], tx
         Ok(l) => l,
         Err(e) => return fatal(e),
     };
-    let mut seen = Seen::new();
     let mut batch = Vec::with_capacity(BATCH);
     let mut rows = 0u64;
     loop {
@@ -325,7 +320,7 @@ fn read_rows(input: Box<dyn Read + Send>, cfg: &Config, carriers: &[Carrier], tx
             continue;
         }
         rows += 1;
-        batch.push(check_row(line, &record, &layout, cfg, carriers, &mut seen));
+        batch.push(check_row(line, &record, &layout, cfg, carriers));
         if batch.len() == BATCH {
             let pos = record.position().map(|p| p.byte()).unwrap_or(0);
             if tx.send(Msg::Rows(std::mem::take(&mut batch))).is_err()
@@ -424,11 +419,7 @@ fn store_row(tx: &Tx<'_>, row: &Row, o: &Options, s: &mut Summary) -> anyhow::Re
             }
             u
         }
-        None => {
-            tx.insert_user(&row.username, row.name.as_deref())?;
-            tx.user(&row.username)?
-                .ok_or_else(|| error::other("user vanished during import"))?
-        }
+        None => tx.add_user(&row.username, row.name.as_deref())?,
     };
     enroll::write(tx, &user, &changes, "import", AuditEach::Replacements)
 }
@@ -454,6 +445,7 @@ pub fn run(a: ImportArgs, ctx: &Ctx) -> anyhow::Result<u8> {
         a.file.display().to_string()
     };
     let mut store = ctx.open()?;
+    store.bulk_mode()?;
     let carriers = contact::carriers(&ctx.config.carriers);
     let opts = Options {
         write: !a.check,
@@ -512,6 +504,7 @@ fn write_rows(
     bar: Option<&indicatif::ProgressBar>,
 ) -> anyhow::Result<(Summary, Option<error::Error>)> {
     let mut s = Summary::default();
+    t.start_seen_usernames()?;
     while let Ok(msg) = rx.recv() {
         match msg {
             Msg::Fatal(e) => return Ok((s, Some(e))),
@@ -524,9 +517,25 @@ fn write_rows(
                 for r in rows {
                     s.rows += 1;
                     match r {
-                        Ok(row) => store_row(t, &row, opts, &mut s)?,
-                        Err(problems) => {
+                        Checked::Valid(row) if t.first_sighting(&row.username)? => {
+                            store_row(t, &row, opts, &mut s)?;
+                        }
+                        Checked::Valid(row) => {
                             s.rejected += 1;
+                            s.problem(duplicate(row.line, &row.username));
+                        }
+                        Checked::Invalid {
+                            line,
+                            username,
+                            problems,
+                        } => {
+                            s.rejected += 1;
+                            // The username is checked first, so its problem leads.
+                            if let Some(u) = username
+                                && !t.first_sighting(&u)?
+                            {
+                                s.problem(duplicate(line, &u));
+                            }
                             for p in problems {
                                 s.problem(p);
                             }

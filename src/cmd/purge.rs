@@ -26,16 +26,27 @@ fn age(flag: &str, v: Option<&str>) -> Result<Option<i64>, error::Error> {
     .transpose()
 }
 
+/// Batches between WAL checkpoints (see [`Store::defer_checkpoints`]).
+const BATCHES_PER_CHECKPOINT: u32 = 20;
+
 /// Deletes every purgeable row of one kind, batch by batch.
 fn purge_all(store: &mut Store, kind: PurgeKind, cutoff: i64, now: i64) -> anyhow::Result<u64> {
     let mut after = 0i64;
     let mut total = 0u64;
+    let mut batches = 0u32;
     loop {
         let (n, upper) = store.purge_batch(kind, after, cutoff, now)?;
         total += n;
+        batches += 1;
+        if batches.is_multiple_of(BATCHES_PER_CHECKPOINT) {
+            store.checkpoint()?;
+        }
         match upper {
             Some(id) => after = id,
-            None => return Ok(total),
+            None => {
+                store.checkpoint()?;
+                return Ok(total);
+            }
         }
     }
 }
@@ -44,6 +55,7 @@ pub fn run(a: PurgeArgs, ctx: &Ctx) -> anyhow::Result<u8> {
     let older = age("--older-than", a.older_than.as_deref())?.unwrap_or(0);
     let audit_older = age("--audit-older-than", a.audit_older_than.as_deref())?;
     let mut store = ctx.open()?;
+    store.defer_checkpoints()?;
     let now = clock::now();
     let cutoff = now.saturating_sub(older);
     let mut p = Purged {
