@@ -92,6 +92,6 @@ CREATE TABLE sends (
     at       INTEGER NOT NULL,
     purpose  TEXT NOT NULL,
     channel  TEXT NOT NULL,
-    ok       INTEGER NOT NULL
+    ok       INTEGER NOT NULL               -- 1 delivered; 0 failed or dry run (no fee)
 );
 CREATE INDEX sends_by_user ON sends (user_id, at);

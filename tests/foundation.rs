@@ -452,6 +452,8 @@ fn every_state_change_is_audited_without_secrets() {
 fn usage_errors_exit_2_and_help_exits_0() {
     let env = TestEnv::new();
     env.run(["frobnicate"]).code(2);
+    let bare: [&str; 0] = [];
+    env.run(bare).code(2).stderr_has("Usage");
     env.run(["--help"]).ok().stdout_has("Exit codes");
     env.run(["enroll", "--help"]).ok().stdout_has("Examples");
 }

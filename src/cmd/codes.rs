@@ -266,6 +266,10 @@ pub(crate) fn issue(
     match sender.send(&msg) {
         Ok(()) => {
             store.write(|tx| {
+                if sender.is_dry_run() {
+                    // Counted for the rate limit, but nothing was sent: no fee.
+                    tx.mark_send_failed(send_id)?;
+                }
                 tx.audit(AuditEntry {
                     username: Some(&user.username),
                     action: "deliver",
