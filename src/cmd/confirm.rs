@@ -8,45 +8,18 @@ use super::enroll::Change;
 use super::{describe_contact, find_user};
 use crate::Ctx;
 use crate::cli::ConfirmArgs;
+use crate::code::Code;
 use crate::error;
-use crate::store::{AuditEntry, Purpose, Store};
+use crate::error::Error;
+use crate::store::{AuditEntry, Contact, Purpose, Store, Tx, User};
 
 pub fn run(a: ConfirmArgs, ctx: &Ctx) -> anyhow::Result<u8> {
     super::valid_username(&a.user)?;
     let typed = codes::read_code(ctx, a.code.as_deref(), "the code as an argument")?;
     let code = codes::parse_typed(ctx, &typed)?;
     let mut store = ctx.open()?;
-    let step = store.write(|tx| {
-        let user = find_user(tx, &a.user)?;
-        let v = codes::check(tx, ctx, &user, Purpose::Confirm, &code)?;
-        let Verdict::Accepted(c) = &v else {
-            return Ok(Err(v.error(&user)));
-        };
-        // The contact may have been replaced since the code went out.
-        match tx.contact(user.id, c.channel)? {
-            Some(ct) if ct.address == c.destination => {
-                tx.confirm_contact(user.id, c.channel)?;
-                tx.audit(AuditEntry {
-                    username: Some(&user.username),
-                    action: "contact.confirm",
-                    outcome: "ok",
-                    detail: Some(format!("{} {} (by code)", c.channel, c.destination)),
-                })?;
-                let now = tx
-                    .contact(user.id, c.channel)?
-                    .ok_or_else(|| error::other("contact vanished"))?;
-                Ok(Ok((user, now)))
-            }
-            _ => Ok(Err(Some(error::rejected(
-                "that code was sent to a contact that has since been replaced",
-            )))),
-        }
-    })?;
-    let (user, contact) = match step {
-        Ok(x) => x,
-        Err(Some(e)) => return Err(e.into()),
-        Err(None) => return Err(error::other("confirmation failed").into()),
-    };
+    let (user, outcome) = store.write(|tx| confirm_by_code(tx, ctx, &a.user, &code))?;
+    let contact = outcome.map_err(|e| e.unwrap_or_else(|| error::other("confirmation failed")))?;
     if ctx.out.json {
         ctx.out.json(&json!({
             "username": user.username,
@@ -113,37 +86,63 @@ pub(crate) fn after_enroll(
                     continue;
                 }
             };
-            let (user, v) = store.write(|tx| {
-                let user = find_user(tx, username)?;
-                let v = codes::check(tx, ctx, &user, Purpose::Confirm, &code)?;
-                if let Verdict::Accepted(row) = &v {
-                    tx.confirm_contact(user.id, row.channel)?;
-                    tx.audit(AuditEntry {
-                        username: Some(&user.username),
-                        action: "contact.confirm",
-                        outcome: "ok",
-                        detail: Some(format!("{} {} (by code)", row.channel, row.destination)),
-                    })?;
-                }
-                Ok((user, v))
-            })?;
+            let (user, v) = store.write(|tx| confirm_by_code(tx, ctx, username, &code))?;
             match v {
-                Verdict::Accepted(_) => {
+                Ok(_) => {
                     eprintln!("Confirmed.");
                     break;
                 }
-                Verdict::Wrong {
-                    voided: false,
-                    locked: false,
-                    attempts_left,
-                } => eprintln!("Wrong code; {attempts_left} attempts left."),
-                other => {
-                    if let Some(e) = other.error(&user) {
-                        return Err(e.into());
-                    }
+                Err(Some(e)) if e.message.contains("attempts left") => {
+                    eprintln!("{}.", e.message);
+                }
+                Err(e) => {
+                    return Err(e
+                        .unwrap_or_else(|| {
+                            error::other(format!("confirmation for {} failed", user.username))
+                        })
+                        .into());
                 }
             }
         }
     }
     Ok(())
+}
+
+/// Checks a confirmation code and confirms the contact it was sent to, in the
+/// caller's transaction: the one path for `confirm` and the prompt after `enroll`.
+/// Returns the user and the confirmed contact, or the refusal.
+fn confirm_by_code(
+    tx: &Tx<'_>,
+    ctx: &Ctx,
+    username: &str,
+    code: &Code,
+) -> anyhow::Result<(User, Result<Contact, Option<Error>>)> {
+    let user = find_user(tx, username)?;
+    let v = codes::check(tx, ctx, &user, Purpose::Confirm, code)?;
+    let Verdict::Accepted(c) = &v else {
+        let e = v.error(&user);
+        return Ok((user, Err(e)));
+    };
+    // The contact may have been replaced since the code went out.
+    match tx.contact(user.id, c.channel)? {
+        Some(ct) if ct.address == c.destination => {
+            tx.confirm_contact(user.id, c.channel)?;
+            tx.audit(AuditEntry {
+                username: Some(&user.username),
+                action: "contact.confirm",
+                outcome: "ok",
+                detail: Some(format!("{} {} (by code)", c.channel, c.destination)),
+            })?;
+            let now = tx
+                .contact(user.id, c.channel)?
+                .ok_or_else(|| error::other("contact vanished"))?;
+            Ok((user, Ok(now)))
+        }
+        _ => Ok((
+            user,
+            Err(Some(error::rejected(
+                "that code was sent to a contact that has since been replaced",
+            ))),
+        )),
+    }
 }

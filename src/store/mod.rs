@@ -260,15 +260,7 @@ impl Store {
         &mut self,
         f: impl FnOnce(&Tx<'_>) -> Result<T, anyhow::Error>,
     ) -> Result<T, anyhow::Error> {
-        let path = self.path.clone();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(|e| sql_err(&path, e))?;
-        let tx = Tx { tx, who: &self.who };
-        let out = f(&tx)?;
-        tx.tx.commit().map_err(|e| sql_err(&path, e))?;
-        Ok(out)
+        self.transact(TransactionBehavior::Immediate, |tx| Ok((f(tx)?, true)))
     }
 
     /// Like [`Store::write`], but `f` decides: `(value, true)` commits, `(value,
@@ -278,19 +270,7 @@ impl Store {
         &mut self,
         f: impl FnOnce(&Tx<'_>) -> Result<(T, bool), anyhow::Error>,
     ) -> Result<T, anyhow::Error> {
-        let path = self.path.clone();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(|e| sql_err(&path, e))?;
-        let tx = Tx { tx, who: &self.who };
-        let (out, commit) = f(&tx)?;
-        if commit {
-            tx.tx.commit().map_err(|e| sql_err(&path, e))?;
-        } else {
-            tx.tx.rollback().map_err(|e| sql_err(&path, e))?;
-        }
-        Ok(out)
+        self.transact(TransactionBehavior::Immediate, f)
     }
 
     /// Runs `f` in a read transaction (a consistent snapshot under WAL).
@@ -298,14 +278,27 @@ impl Store {
         &mut self,
         f: impl FnOnce(&Tx<'_>) -> Result<T, anyhow::Error>,
     ) -> Result<T, anyhow::Error> {
+        self.transact(TransactionBehavior::Deferred, |tx| Ok((f(tx)?, true)))
+    }
+
+    fn transact<T>(
+        &mut self,
+        behavior: TransactionBehavior,
+        f: impl FnOnce(&Tx<'_>) -> Result<(T, bool), anyhow::Error>,
+    ) -> Result<T, anyhow::Error> {
         let path = self.path.clone();
         let tx = self
             .conn
-            .transaction_with_behavior(TransactionBehavior::Deferred)
+            .transaction_with_behavior(behavior)
             .map_err(|e| sql_err(&path, e))?;
         let tx = Tx { tx, who: &self.who };
-        let out = f(&tx)?;
-        tx.tx.commit().map_err(|e| sql_err(&path, e))?;
+        // An Err from `f` drops the transaction, which rolls it back.
+        let (out, commit) = f(&tx)?;
+        if commit {
+            tx.tx.commit().map_err(|e| sql_err(&path, e))?;
+        } else {
+            tx.tx.rollback().map_err(|e| sql_err(&path, e))?;
+        }
         Ok(out)
     }
 
