@@ -371,6 +371,16 @@ struct Options {
 
 /// The writing side: one row against the database.
 fn store_row(tx: &Tx<'_>, row: &Row, o: &Options, s: &mut Summary) -> anyhow::Result<()> {
+    // Once a row is invalid in all-or-nothing mode, the transaction will be rolled
+    // back: keep validating, stop writing.
+    let writing = o.write && (s.rejected == 0 || o.skip_invalid);
+    // Most rows of a large import are new users: add first, look up only if the
+    // name is taken. A new user has no contacts, so nothing to look up or refuse.
+    if writing && let Some(user) = tx.add_user_if_new(&row.username, row.name.as_deref())? {
+        s.created += 1;
+        let changes = enroll::plan(&[], &row.contacts, o.confirmed, o.replace)?;
+        return enroll::write(tx, &user, &changes, "import", AuditEach::Replacements);
+    }
     let user = tx.user(&row.username)?;
     let existing = match &user {
         Some(u) => tx.contacts(u.id)?,
@@ -407,9 +417,7 @@ fn store_row(tx: &Tx<'_>, row: &Row, o: &Options, s: &mut Summary) -> anyhow::Re
         Some(_) if rename || contact_changes => s.updated += 1,
         Some(_) => s.unchanged += 1,
     }
-    // Once a row is invalid in all-or-nothing mode, the transaction will be rolled
-    // back: keep validating, stop writing.
-    if !o.write || (s.rejected > 0 && !o.skip_invalid) {
+    if !writing {
         return Ok(());
     }
     let user = match user {
