@@ -139,19 +139,20 @@ impl Tx<'_> {
         name: Option<&str>,
     ) -> anyhow::Result<Option<User>> {
         let now = clock::now();
-        let id: Option<i64> = self
+        // No RETURNING: SQLite buffers returned rows in an ephemeral table, a
+        // B-tree opened and freed per statement; the rowid is at hand anyway.
+        let added = self
             .tx
             .prepare_cached(
                 "INSERT INTO users (username, name, created_at, updated_at) \
-                 VALUES (?1, ?2, ?3, ?3) ON CONFLICT DO NOTHING RETURNING id",
+                 VALUES (?1, ?2, ?3, ?3) ON CONFLICT DO NOTHING",
             )
             .db()?
-            .query_row(params![username, name, now], |r| r.get(0))
-            .optional()
+            .execute(params![username, name, now])
             .db()?;
         // The schema's defaults, as the row now stands.
-        Ok(id.map(|id| User {
-            id,
+        Ok((added == 1).then(|| User {
+            id: self.tx.last_insert_rowid(),
             username: username.to_string(),
             name: name.map(str::to_string),
             password_hash: None,
