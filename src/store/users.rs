@@ -59,6 +59,28 @@ macro_rules! user_cols {
 }
 const USER_COLS: &str = user_cols!();
 
+/// Inserts or replaces a user's contact on a channel: `?1` user id, then channel,
+/// address, carrier, preferred, confirmed_at, created_at.
+pub(super) const PUT_CONTACT: &str = "INSERT INTO contacts \
+     (user_id, channel, address, carrier, preferred, confirmed_at, created_at) \
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) \
+     ON CONFLICT (user_id, channel) DO UPDATE SET address = excluded.address, \
+     carrier = excluded.carrier, preferred = excluded.preferred, \
+     confirmed_at = excluded.confirmed_at, created_at = excluded.created_at";
+
+/// Where `enroll::write` puts contacts: a [`Tx`] (cached statement
+/// per call) or an import's [`BulkWriter`](super::BulkWriter) (statements held for
+/// the whole import). Both run [`PUT_CONTACT`] and then mark the user updated.
+pub trait ContactSink {
+    fn put_contact(&self, user: &User, c: &Contact) -> anyhow::Result<()>;
+}
+
+impl ContactSink for Tx<'_> {
+    fn put_contact(&self, user: &User, c: &Contact) -> anyhow::Result<()> {
+        Tx::put_contact(self, user, c)
+    }
+}
+
 fn user_from(r: &Row<'_>) -> rusqlite::Result<User> {
     Ok(User {
         id: r.get(0)?,
@@ -130,42 +152,6 @@ impl Tx<'_> {
             .db()
     }
 
-    /// Adds a user unless one with that name (case-insensitively) exists: the new
-    /// user, or `None` when it already existed. An import tries this first, so a new
-    /// user costs one statement and no lookup.
-    pub fn add_user_if_new(
-        &self,
-        username: &str,
-        name: Option<&str>,
-    ) -> anyhow::Result<Option<User>> {
-        let now = clock::now();
-        // No RETURNING: SQLite buffers returned rows in an ephemeral table, a
-        // B-tree opened and freed per statement; the rowid is at hand anyway.
-        let added = self
-            .tx
-            .prepare_cached(
-                "INSERT INTO users (username, name, created_at, updated_at) \
-                 VALUES (?1, ?2, ?3, ?3) ON CONFLICT DO NOTHING",
-            )
-            .db()?
-            .execute(params![username, name, now])
-            .db()?;
-        // The schema's defaults, as the row now stands.
-        Ok((added == 1).then(|| User {
-            id: self.tx.last_insert_rowid(),
-            username: username.to_string(),
-            name: name.map(str::to_string),
-            password_hash: None,
-            password_changed_at: None,
-            must_change_password: false,
-            skips: 0,
-            failures: 0,
-            locked_at: None,
-            created_at: now,
-            updated_at: now,
-        }))
-    }
-
     pub fn set_user_name(&self, user_id: i64, name: Option<&str>) -> anyhow::Result<()> {
         self.tx
             .prepare_cached("UPDATE users SET name = ?2, updated_at = ?3 WHERE id = ?1")
@@ -227,13 +213,7 @@ impl Tx<'_> {
     /// user updated now, unless `user` says it already was (a user just added).
     pub fn put_contact(&self, user: &User, c: &Contact) -> anyhow::Result<()> {
         self.tx
-            .prepare_cached(
-                "INSERT INTO contacts (user_id, channel, address, carrier, preferred, confirmed_at, created_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) \
-                 ON CONFLICT (user_id, channel) DO UPDATE SET address = excluded.address, \
-                 carrier = excluded.carrier, preferred = excluded.preferred, \
-                 confirmed_at = excluded.confirmed_at, created_at = excluded.created_at",
-            )
+            .prepare_cached(PUT_CONTACT)
             .db()?
             .execute(params![
                 user.id,
@@ -272,7 +252,7 @@ impl Tx<'_> {
         self.touch(user_id)
     }
 
-    fn touch(&self, user_id: i64) -> anyhow::Result<()> {
+    pub(super) fn touch(&self, user_id: i64) -> anyhow::Result<()> {
         self.tx
             .prepare_cached("UPDATE users SET updated_at = ?2 WHERE id = ?1")
             .db()?
