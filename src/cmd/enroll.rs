@@ -13,7 +13,7 @@ use crate::clock;
 use crate::config::Config;
 use crate::contact::{self, ContactError};
 use crate::error::{self, Kind};
-use crate::store::{AuditEntry, Contact, Purpose, Tx, User};
+use crate::store::{AuditEntry, Contact, ContactSink, Purpose, Tx, User};
 
 /// A contact field that failed validation: which column, why, and whether it is a
 /// policy refusal (institution email, exit 4) or malformed input.
@@ -144,7 +144,7 @@ pub(crate) fn apply(
 ) -> anyhow::Result<Vec<Change>> {
     let existing = tx.contacts(user.id)?;
     let changes = plan(&existing, new, confirmed, replace_confirmed)?;
-    write(tx, user, &changes, source, AuditEach::Every)?;
+    write(tx, tx, user, &changes, source, AuditEach::Every)?;
     Ok(changes)
 }
 
@@ -216,9 +216,11 @@ pub(crate) fn plan(
     Ok(changes)
 }
 
-/// Writes the changes [`plan`] worked out.
+/// Writes the changes [`plan`] worked out: contacts through `sink` (the
+/// transaction itself, or an import's held statements), the rest through `tx`.
 pub(crate) fn write(
     tx: &Tx<'_>,
+    sink: &dyn ContactSink,
     user: &User,
     changes: &[Change],
     source: &str,
@@ -230,7 +232,7 @@ pub(crate) fn write(
         match change {
             Change::Unchanged(_) => {}
             Change::Added(c) => {
-                tx.put_contact(user, c)?;
+                sink.put_contact(user, c)?;
                 if every {
                     tx.audit(AuditEntry {
                         username: Some(&user.username),
@@ -250,7 +252,7 @@ pub(crate) fn write(
                 }
             }
             Change::Confirmed(c) => {
-                tx.put_contact(user, c)?;
+                sink.put_contact(user, c)?;
                 if every {
                     tx.audit(AuditEntry {
                         username: Some(&user.username),
@@ -261,7 +263,7 @@ pub(crate) fn write(
                 }
             }
             Change::Replaced(o, c) => {
-                tx.put_contact(user, c)?;
+                sink.put_contact(user, c)?;
                 if o.address != c.address {
                     // Codes already sent to the old address (a stolen phone) die with it.
                     for p in [Purpose::Reset, Purpose::Confirm] {

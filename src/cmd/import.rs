@@ -27,7 +27,7 @@ use crate::cli::ImportArgs;
 use crate::config::Config;
 use crate::contact::{self, Carrier};
 use crate::error;
-use crate::store::{AuditEntry, Tx};
+use crate::store::{AuditEntry, BulkWriter, Tx};
 
 /// The columns a file may have; `username` is required.
 pub(crate) const COLUMNS: [&str; 5] = ["username", "name", "phone", "carrier", "email"];
@@ -370,7 +370,18 @@ struct Options {
 }
 
 /// The writing side: one row against the database.
-fn store_row(tx: &Tx<'_>, row: &Row, o: &Options, s: &mut Summary) -> anyhow::Result<()> {
+fn store_row(bw: &BulkWriter<'_>, row: &Row, o: &Options, s: &mut Summary) -> anyhow::Result<()> {
+    let tx = bw.tx();
+    // Once a row is invalid in all-or-nothing mode, the transaction will be rolled
+    // back: keep validating, stop writing.
+    let writing = o.write && (s.rejected == 0 || o.skip_invalid);
+    // Most rows of a large import are new users: add first, look up only if the
+    // name is taken. A new user has no contacts, so nothing to look up or refuse.
+    if writing && let Some(user) = bw.add_user_if_new(&row.username, row.name.as_deref())? {
+        s.created += 1;
+        let changes = enroll::plan(&[], &row.contacts, o.confirmed, o.replace)?;
+        return enroll::write(tx, bw, &user, &changes, "import", AuditEach::Replacements);
+    }
     let user = tx.user(&row.username)?;
     let existing = match &user {
         Some(u) => tx.contacts(u.id)?,
@@ -407,9 +418,7 @@ fn store_row(tx: &Tx<'_>, row: &Row, o: &Options, s: &mut Summary) -> anyhow::Re
         Some(_) if rename || contact_changes => s.updated += 1,
         Some(_) => s.unchanged += 1,
     }
-    // Once a row is invalid in all-or-nothing mode, the transaction will be rolled
-    // back: keep validating, stop writing.
-    if !o.write || (s.rejected > 0 && !o.skip_invalid) {
+    if !writing {
         return Ok(());
     }
     let user = match user {
@@ -421,7 +430,7 @@ fn store_row(tx: &Tx<'_>, row: &Row, o: &Options, s: &mut Summary) -> anyhow::Re
         }
         None => tx.add_user(&row.username, row.name.as_deref())?,
     };
-    enroll::write(tx, &user, &changes, "import", AuditEach::Replacements)
+    enroll::write(tx, bw, &user, &changes, "import", AuditEach::Replacements)
 }
 
 pub fn run(a: ImportArgs, ctx: &Ctx) -> anyhow::Result<u8> {
@@ -504,7 +513,7 @@ fn write_rows(
     bar: Option<&indicatif::ProgressBar>,
 ) -> anyhow::Result<(Summary, Option<error::Error>)> {
     let mut s = Summary::default();
-    t.start_seen_usernames()?;
+    let bw = BulkWriter::new(t)?;
     while let Ok(msg) = rx.recv() {
         match msg {
             Msg::Fatal(e) => return Ok((s, Some(e))),
@@ -517,8 +526,8 @@ fn write_rows(
                 for r in rows {
                     s.rows += 1;
                     match r {
-                        Checked::Valid(row) if t.first_sighting(&row.username)? => {
-                            store_row(t, &row, opts, &mut s)?;
+                        Checked::Valid(row) if bw.first_sighting(&row.username)? => {
+                            store_row(&bw, &row, opts, &mut s)?;
                         }
                         Checked::Valid(row) => {
                             s.rejected += 1;
@@ -532,7 +541,7 @@ fn write_rows(
                             s.rejected += 1;
                             // The username is checked first, so its problem leads.
                             if let Some(u) = username
-                                && !t.first_sighting(&u)?
+                                && !bw.first_sighting(&u)?
                             {
                                 s.problem(duplicate(line, &u));
                             }

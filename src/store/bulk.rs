@@ -2,10 +2,14 @@
 //! behind `stats`. Import itself uses the ordinary per-user operations in
 //! `users.rs` (prepared once, cached) inside one transaction.
 
-use rusqlite::{OptionalExtension, params};
+use std::cell::{RefCell, RefMut};
 
-use super::{SqlContext, Store, Tx, sql_err};
-use crate::error::Error;
+use rusqlite::{OptionalExtension, Statement, params};
+
+use super::users::{ContactSink, PUT_CONTACT};
+use super::{Contact, SqlContext, Store, Tx, User, sql_err};
+use crate::clock;
+use crate::error::{self, Error};
 
 /// One user as `export` writes it (the import columns plus confirmation flags).
 #[derive(Debug, Clone, Default)]
@@ -76,7 +80,7 @@ impl Tx<'_> {
     /// Starts an import's record of the usernames it has seen: a temporary table,
     /// kept in a file by [`Store::bulk_mode`], so duplicates are found in bounded
     /// memory whatever the size of the file.
-    pub fn start_seen_usernames(&self) -> anyhow::Result<()> {
+    fn start_seen_usernames(&self) -> anyhow::Result<()> {
         self.tx
             .execute_batch(
                 "CREATE TEMP TABLE IF NOT EXISTS import_seen \
@@ -84,18 +88,6 @@ impl Tx<'_> {
                  DELETE FROM temp.import_seen;",
             )
             .db()
-    }
-
-    /// Records a username as seen by this import; false if it was seen before
-    /// (case-insensitively, as usernames compare).
-    pub fn first_sighting(&self, username: &str) -> anyhow::Result<bool> {
-        let n = self
-            .tx
-            .prepare_cached("INSERT OR IGNORE INTO temp.import_seen (username) VALUES (?1)")
-            .db()?
-            .execute([username])
-            .db()?;
-        Ok(n == 1)
     }
 
     fn count(&self, sql: &str, p: impl rusqlite::Params) -> anyhow::Result<u64> {
@@ -174,6 +166,100 @@ impl Tx<'_> {
             "SELECT count(*) FROM sends WHERE channel = ?1 AND ok = 1 AND at >= ?2",
             params![channel, since],
         )
+    }
+}
+
+/// An import's per-row statements, prepared once and held for the whole
+/// transaction: no statement-cache lookup (hashing the SQL text) per row.
+pub struct BulkWriter<'t> {
+    tx: &'t Tx<'t>,
+    seen: RefCell<Statement<'t>>,
+    add_user: RefCell<Statement<'t>>,
+    put_contact: RefCell<Statement<'t>>,
+}
+
+fn held<'s, 't>(st: &'s RefCell<Statement<'t>>) -> anyhow::Result<RefMut<'s, Statement<'t>>> {
+    st.try_borrow_mut()
+        .map_err(|_| error::other("import statement already in use").into())
+}
+
+impl<'t> BulkWriter<'t> {
+    /// Starts the record of usernames seen (a temporary table) and
+    /// prepares the statements.
+    pub fn new(tx: &'t Tx<'t>) -> anyhow::Result<BulkWriter<'t>> {
+        tx.start_seen_usernames()?;
+        let prep = |sql: &str| tx.tx.prepare(sql).db().map(RefCell::new);
+        Ok(BulkWriter {
+            tx,
+            seen: prep("INSERT OR IGNORE INTO temp.import_seen (username) VALUES (?1)")?,
+            add_user: prep(
+                "INSERT INTO users (username, name, created_at, updated_at) \
+                 VALUES (?1, ?2, ?3, ?3) ON CONFLICT DO NOTHING",
+            )?,
+            put_contact: prep(PUT_CONTACT)?,
+        })
+    }
+
+    /// The transaction, for everything else.
+    pub fn tx(&self) -> &'t Tx<'t> {
+        self.tx
+    }
+
+    /// Records a username as seen by this import; false if it was seen before
+    /// (case-insensitively, as usernames compare).
+    pub fn first_sighting(&self, username: &str) -> anyhow::Result<bool> {
+        let n = held(&self.seen)?.execute([username]).db()?;
+        Ok(n == 1)
+    }
+
+    /// Adds a user unless one with that name (case-insensitively) exists: the new
+    /// user, or `None` when it already existed. An import tries this first, so a new
+    /// user costs one statement and no lookup.
+    pub fn add_user_if_new(
+        &self,
+        username: &str,
+        name: Option<&str>,
+    ) -> anyhow::Result<Option<User>> {
+        let now = clock::now();
+        // No RETURNING: SQLite buffers returned rows in an ephemeral table, a
+        // B-tree opened and freed per statement; the rowid is at hand anyway.
+        let added = held(&self.add_user)?
+            .execute(params![username, name, now])
+            .db()?;
+        // The schema's defaults, as the row now stands.
+        Ok((added == 1).then(|| User {
+            id: self.tx.tx.last_insert_rowid(),
+            username: username.to_string(),
+            name: name.map(str::to_string),
+            password_hash: None,
+            password_changed_at: None,
+            must_change_password: false,
+            skips: 0,
+            failures: 0,
+            locked_at: None,
+            created_at: now,
+            updated_at: now,
+        }))
+    }
+}
+
+impl ContactSink for BulkWriter<'_> {
+    fn put_contact(&self, user: &User, c: &Contact) -> anyhow::Result<()> {
+        held(&self.put_contact)?
+            .execute(params![
+                user.id,
+                c.channel.as_str(),
+                c.address,
+                c.carrier,
+                c.preferred,
+                c.confirmed_at,
+                c.created_at
+            ])
+            .db()?;
+        if user.updated_at == clock::now() {
+            return Ok(());
+        }
+        self.tx.touch(user.id)
     }
 }
 

@@ -23,10 +23,10 @@ use crate::error::{self, Error};
 use crate::who::Who;
 
 pub use audit::{AuditEntry, AuditRow};
-pub use bulk::{ExportRow, PURGE_BATCH, PurgeKind};
+pub use bulk::{BulkWriter, ExportRow, PURGE_BATCH, PurgeKind};
 pub use codes::{CodeRow, NewCode, Purpose};
 pub use health::PurgeBacklog;
-pub use users::{Contact, User, UserFilter};
+pub use users::{Contact, ContactSink, User, UserFilter};
 
 /// The whole schema, split into versions by `-- version N` lines.
 const SCHEMA: &str = include_str!("../../schema.sql");

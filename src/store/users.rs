@@ -49,8 +49,37 @@ pub enum UserFilter {
     MustRegister { max_skips: u32 },
 }
 
-const USER_COLS: &str = "id, username, name, password_hash, password_changed_at, \
-     must_change_password, skips, failures, locked_at, created_at, updated_at";
+/// The columns [`user_from`] reads, as a macro so statements can be `concat!`ed
+/// into static SQL (no `format!` per call on the hot import path).
+macro_rules! user_cols {
+    () => {
+        "id, username, name, password_hash, password_changed_at, \
+         must_change_password, skips, failures, locked_at, created_at, updated_at"
+    };
+}
+const USER_COLS: &str = user_cols!();
+
+/// Inserts or replaces a user's contact on a channel: `?1` user id, then channel,
+/// address, carrier, preferred, confirmed_at, created_at.
+pub(super) const PUT_CONTACT: &str = "INSERT INTO contacts \
+     (user_id, channel, address, carrier, preferred, confirmed_at, created_at) \
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) \
+     ON CONFLICT (user_id, channel) DO UPDATE SET address = excluded.address, \
+     carrier = excluded.carrier, preferred = excluded.preferred, \
+     confirmed_at = excluded.confirmed_at, created_at = excluded.created_at";
+
+/// Where `enroll::write` puts contacts: a [`Tx`] (cached statement
+/// per call) or an import's [`BulkWriter`](super::BulkWriter) (statements held for
+/// the whole import). Both run [`PUT_CONTACT`] and then mark the user updated.
+pub trait ContactSink {
+    fn put_contact(&self, user: &User, c: &Contact) -> anyhow::Result<()>;
+}
+
+impl ContactSink for Tx<'_> {
+    fn put_contact(&self, user: &User, c: &Contact) -> anyhow::Result<()> {
+        Tx::put_contact(self, user, c)
+    }
+}
 
 fn user_from(r: &Row<'_>) -> rusqlite::Result<User> {
     Ok(User {
@@ -87,8 +116,10 @@ impl Tx<'_> {
     /// Finds a user by name, case-insensitively.
     pub fn user(&self, username: &str) -> anyhow::Result<Option<User>> {
         self.tx
-            .prepare_cached(&format!(
-                "SELECT {USER_COLS} FROM users WHERE username = ?1 COLLATE NOCASE"
+            .prepare_cached(concat!(
+                "SELECT ",
+                user_cols!(),
+                " FROM users WHERE username = ?1 COLLATE NOCASE"
             ))
             .db()?
             .query_row([username], user_from)
@@ -111,9 +142,10 @@ impl Tx<'_> {
     /// Adds a user and returns it, in one statement (an import adds a million).
     pub fn add_user(&self, username: &str, name: Option<&str>) -> anyhow::Result<User> {
         self.tx
-            .prepare_cached(&format!(
+            .prepare_cached(concat!(
                 "INSERT INTO users (username, name, created_at, updated_at) \
-                 VALUES (?1, ?2, ?3, ?3) RETURNING {USER_COLS}"
+                 VALUES (?1, ?2, ?3, ?3) RETURNING ",
+                user_cols!()
             ))
             .db()?
             .query_row(params![username, name, clock::now()], user_from)
@@ -181,13 +213,7 @@ impl Tx<'_> {
     /// user updated now, unless `user` says it already was (a user just added).
     pub fn put_contact(&self, user: &User, c: &Contact) -> anyhow::Result<()> {
         self.tx
-            .prepare_cached(
-                "INSERT INTO contacts (user_id, channel, address, carrier, preferred, confirmed_at, created_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) \
-                 ON CONFLICT (user_id, channel) DO UPDATE SET address = excluded.address, \
-                 carrier = excluded.carrier, preferred = excluded.preferred, \
-                 confirmed_at = excluded.confirmed_at, created_at = excluded.created_at",
-            )
+            .prepare_cached(PUT_CONTACT)
             .db()?
             .execute(params![
                 user.id,
@@ -226,7 +252,7 @@ impl Tx<'_> {
         self.touch(user_id)
     }
 
-    fn touch(&self, user_id: i64) -> anyhow::Result<()> {
+    pub(super) fn touch(&self, user_id: i64) -> anyhow::Result<()> {
         self.tx
             .prepare_cached("UPDATE users SET updated_at = ?2 WHERE id = ?1")
             .db()?
