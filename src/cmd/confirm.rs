@@ -19,7 +19,7 @@ pub fn run(a: ConfirmArgs, ctx: &Ctx) -> anyhow::Result<u8> {
     let code = codes::parse_typed(ctx, &typed)?;
     let mut store = ctx.open()?;
     let (user, outcome) = store.write(|tx| confirm_by_code(tx, ctx, &a.user, &code))?;
-    let contact = outcome.map_err(|e| e.unwrap_or_else(|| error::other("confirmation failed")))?;
+    let contact = outcome.map_err(|r| r.error)?;
     if ctx.out.json {
         ctx.out.json(&json!({
             "username": user.username,
@@ -86,22 +86,16 @@ pub(crate) fn after_enroll(
                     continue;
                 }
             };
-            let (user, v) = store.write(|tx| confirm_by_code(tx, ctx, username, &code))?;
+            let (_, v) = store.write(|tx| confirm_by_code(tx, ctx, username, &code))?;
             match v {
                 Ok(_) => {
                     eprintln!("Confirmed.");
                     break;
                 }
-                Err(Some(e)) if e.message.contains("attempts left") => {
-                    eprintln!("{}.", e.message);
+                Err(r) if r.retry => {
+                    eprintln!("{}.", r.error.message);
                 }
-                Err(e) => {
-                    return Err(e
-                        .unwrap_or_else(|| {
-                            error::other(format!("confirmation for {} failed", user.username))
-                        })
-                        .into());
-                }
+                Err(r) => return Err(r.error.into()),
             }
         }
     }
@@ -116,12 +110,22 @@ fn confirm_by_code(
     ctx: &Ctx,
     username: &str,
     code: &Code,
-) -> anyhow::Result<(User, Result<Contact, Option<Error>>)> {
+) -> anyhow::Result<(User, Result<Contact, Refusal>)> {
     let user = find_user(tx, username)?;
     let v = codes::check(tx, ctx, &user, Purpose::Confirm, code)?;
     let Verdict::Accepted(c) = &v else {
-        let e = v.error(&user);
-        return Ok((user, Err(e)));
+        let retry = matches!(
+            v,
+            Verdict::Wrong {
+                voided: false,
+                locked: false,
+                ..
+            }
+        );
+        let error = v
+            .error(&user)
+            .unwrap_or_else(|| error::other("confirmation failed"));
+        return Ok((user, Err(Refusal { error, retry })));
     };
     // The contact may have been replaced since the code went out.
     match tx.contact(user.id, c.channel)? {
@@ -140,9 +144,18 @@ fn confirm_by_code(
         }
         _ => Ok((
             user,
-            Err(Some(error::rejected(
-                "that code was sent to a contact that has since been replaced",
-            ))),
+            Err(Refusal {
+                error: error::rejected(
+                    "that code was sent to a contact that has since been replaced",
+                ),
+                retry: false,
+            }),
         )),
     }
+}
+
+/// Why a confirmation code was not taken, and whether asking again makes sense.
+struct Refusal {
+    error: Error,
+    retry: bool,
 }
