@@ -98,7 +98,7 @@ mod tests {
     use crate::config::{EmailConfig, Secs};
     use crate::error::Kind;
     use crate::message::{self, Channel, Org};
-    use crate::send::testing::{self, PyServer};
+    use crate::send::testing::{self, Server};
 
     fn sms(to: &str, gateway: Option<Gateway>) -> Message {
         let org = Org {
@@ -142,7 +142,7 @@ mod tests {
     #[test]
     fn sends_to_digits_at_the_gateway_without_a_subject() {
         let dir = tempfile::tempdir().unwrap();
-        let sink = PyServer::smtp_sink(dir.path(), &[]);
+        let sink = Server::smtp_sink(dir.path(), &[]);
         let msg = sms("+16174322000", verizon(true));
         sender(&sink.smtp_url()).send(&msg).unwrap();
         let mail = &testing::read_mails(dir.path(), 1)[0];

@@ -243,7 +243,7 @@ mod tests {
     use crate::config::{HttpSmsConfig, Secs};
     use crate::error::Kind;
     use crate::message::{self, Channel, Org};
-    use crate::send::testing::{self, PyServer};
+    use crate::send::testing::{self, Server};
     use std::time::Instant;
 
     fn config(url: &str, timeout: u64) -> SmsConfig {
@@ -324,7 +324,7 @@ mod tests {
     fn posts_a_twilio_form_with_basic_auth() {
         let dir = tempfile::tempdir().unwrap();
         let log = dir.path().join("requests.jsonl");
-        let api = PyServer::sms_api(&log, &[]);
+        let api = Server::sms_api(&log, &[]);
         let s = HttpSender::from_config(&config(&format!("{}/", api.http_url()), 5), Some("tok3n"))
             .unwrap();
         let msg = sms("+16174322000");
@@ -350,7 +350,7 @@ mod tests {
     fn a_400_quotes_the_provider() {
         let dir = tempfile::tempdir().unwrap();
         let log = dir.path().join("requests.jsonl");
-        let api = PyServer::sms_api(&log, &["--fail-to", "+15555550123"]);
+        let api = Server::sms_api(&log, &["--fail-to", "+15555550123"]);
         let s = HttpSender::from_config(&config(&api.http_url(), 5), Some("t")).unwrap();
         let e = s.send(&sms("+15555550123")).unwrap_err();
         assert_eq!(e.kind, Kind::Delivery);
@@ -368,7 +368,7 @@ mod tests {
     fn check_proves_the_credentials() {
         let dir = tempfile::tempdir().unwrap();
         let log = dir.path().join("requests.jsonl");
-        let api = PyServer::sms_api(&log, &["--token", "right"]);
+        let api = Server::sms_api(&log, &["--token", "right"]);
         let good = HttpSender::from_config(&config(&api.http_url(), 5), Some("right")).unwrap();
         let c = good.check("sms delivery");
         assert_eq!(c.status, Status::Ok, "{c:?}");

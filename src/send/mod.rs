@@ -14,6 +14,7 @@ pub mod http;
 pub mod smtp;
 
 #[cfg(test)]
+#[path = "../../tests/support/servers.rs"]
 mod testing;
 
 use std::io::Write;

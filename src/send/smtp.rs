@@ -345,7 +345,7 @@ mod tests {
     use crate::error::Kind;
     use crate::message::{self, Channel, Org};
     use crate::send::Text;
-    use crate::send::testing::{self, PyServer};
+    use crate::send::testing::{self, Server};
     use std::time::Instant;
 
     fn config(url: &str, timeout: u64) -> EmailConfig {
@@ -433,7 +433,7 @@ mod tests {
     #[test]
     fn sends_an_email_to_a_real_smtp_server() {
         let dir = tempfile::tempdir().unwrap();
-        let sink = PyServer::smtp_sink(dir.path(), &[]);
+        let sink = Server::smtp_sink(dir.path(), &[]);
         let s = SmtpSender::from_config(&config(&sink.smtp_url(), 5), None).unwrap();
         let msg = email("alice@example.org");
         s.send(&msg).unwrap();
@@ -460,7 +460,7 @@ mod tests {
     #[test]
     fn non_ascii_text_survives() {
         let dir = tempfile::tempdir().unwrap();
-        let sink = PyServer::smtp_sink(dir.path(), &[]);
+        let sink = Server::smtp_sink(dir.path(), &[]);
         let s = SmtpSender::from_config(&config(&sink.smtp_url(), 5), None).unwrap();
         s.send_mail("a@example.org", "Clínica", "Grüße 0123456789")
             .unwrap();
@@ -473,7 +473,7 @@ mod tests {
     #[test]
     fn a_rejected_recipient_quotes_the_server() {
         let dir = tempfile::tempdir().unwrap();
-        let sink = PyServer::smtp_sink(dir.path(), &["--reject", "gone@example.org"]);
+        let sink = Server::smtp_sink(dir.path(), &["--reject", "gone@example.org"]);
         let s = SmtpSender::from_config(&config(&sink.smtp_url(), 5), None).unwrap();
         let e = s.send(&email("gone@example.org")).unwrap_err();
         assert_eq!(e.kind, Kind::Delivery);
@@ -525,7 +525,7 @@ mod tests {
     #[test]
     fn check_connects_without_sending() {
         let dir = tempfile::tempdir().unwrap();
-        let sink = PyServer::smtp_sink(dir.path(), &[]);
+        let sink = Server::smtp_sink(dir.path(), &[]);
         let s = SmtpSender::from_config(&config(&sink.smtp_url(), 5), None).unwrap();
         let c = s.check("email delivery");
         assert_eq!(c.status, Status::Ok, "{c:?}");
@@ -536,7 +536,7 @@ mod tests {
     #[test]
     fn text_is_sent_whole() {
         let dir = tempfile::tempdir().unwrap();
-        let sink = PyServer::smtp_sink(dir.path(), &[]);
+        let sink = Server::smtp_sink(dir.path(), &[]);
         let s = SmtpSender::from_config(&config(&sink.smtp_url(), 5), None).unwrap();
         let msg = Message {
             channel: Channel::Email,

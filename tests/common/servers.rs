@@ -2,98 +2,12 @@
 //! `tests/support/` (an SMTP sink and a Twilio-like SMS API) and a listener that
 //! never answers. Servers die with their guard.
 
-use std::io::{BufRead, BufReader};
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
 
-fn support(script: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests")
-        .join("support")
-        .join(script)
-}
+pub use shared::{Server, silent_server};
 
-/// A python test server on a port the OS picked; killed when dropped. Its stdin is
-/// a pipe, so it also exits by itself if the test process dies.
-pub struct Server {
-    child: Child,
-    pub port: u16,
-}
-
-impl Server {
-    fn start(script: &str, args: &[&std::ffi::OsStr]) -> Server {
-        let mut child = Command::new("python3")
-            .arg(support(script))
-            .arg("0")
-            .args(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("python3 runs");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let port = line
-            .strip_prefix("ready ")
-            .and_then(|p| p.trim().parse().ok())
-            .unwrap_or_else(|| {
-                let _ = child.kill();
-                let _ = child.wait();
-                panic!("{script} did not start (is aiosmtpd installed?): {line:?}")
-            });
-        Server { child, port }
-    }
-
-    /// `smtp_sink.py`, storing each accepted message in `dir`; `extra` are more
-    /// arguments (`--reject ADDRESS`).
-    pub fn smtp_sink(dir: &Path, extra: &[&str]) -> Server {
-        std::fs::create_dir_all(dir).unwrap();
-        let mut args = vec![dir.as_os_str()];
-        args.extend(extra.iter().map(std::ffi::OsStr::new));
-        Server::start("smtp_sink.py", &args)
-    }
-
-    /// `sms_api.py`, logging each request to `log`; `extra` are more arguments
-    /// (`--token T`, `--fail-to NUMBER`).
-    pub fn sms_api(log: &Path, extra: &[&str]) -> Server {
-        let mut args = vec![log.as_os_str()];
-        args.extend(extra.iter().map(std::ffi::OsStr::new));
-        Server::start("sms_api.py", &args)
-    }
-
-    pub fn smtp_url(&self) -> String {
-        format!("smtp://127.0.0.1:{}", self.port)
-    }
-
-    pub fn http_url(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// A listener that accepts connections and never says a word (a hung server). It
-/// lives as long as the test binary.
-pub fn silent_server() -> u16 {
-    let l = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = l.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        let mut held = Vec::new();
-        for s in l.incoming() {
-            held.push(s);
-        }
-    });
-    port
-}
+#[path = "../support/servers.rs"]
+mod shared;
 
 /// One message the SMTP sink stored.
 #[derive(Debug, Clone)]
@@ -193,32 +107,14 @@ fn decode_base64(text: &str) -> Vec<u8> {
 /// The messages the sink stored, in order, once there are at least `n` of them
 /// (the sink writes each file before it answers 250, so this rarely waits).
 pub fn mails(dir: &Path, n: usize) -> Vec<Mail> {
-    let deadline = Instant::now() + Duration::from_secs(5);
-    loop {
-        let mut names: Vec<PathBuf> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|e| e == "eml"))
-            .collect();
-        if names.len() >= n || Instant::now() > deadline {
-            names.sort();
-            return names
-                .iter()
-                .map(|p| Mail::parse(&std::fs::read_to_string(p).unwrap()))
-                .collect();
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    shared::read_mails(dir, n)
+        .iter()
+        .map(|m| Mail::parse(m))
+        .collect()
 }
 
 /// The requests `sms_api.py` logged, in order.
-pub fn requests(log: &Path) -> Vec<serde_json::Value> {
-    std::fs::read_to_string(log)
-        .unwrap_or_default()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
-}
+pub use shared::read_requests as requests;
 
 /// An executable shell script in `dir`.
 pub fn script(dir: &Path, name: &str, text: &str) -> PathBuf {

@@ -1,4 +1,9 @@
-//! Test support: the real servers under `tests/support/`, started per test.
+//! Test support shared by the unit tests in `src/send/` (included there with
+//! `#[path]`) and the integration tests (`tests/common/servers.rs`): the python
+//! servers beside this file, started per test and killed when dropped, plus a
+//! refused port and a listener that never answers. Test code only: it unwraps.
+
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
@@ -37,13 +42,13 @@ fn support(script: &str) -> PathBuf {
 /// A python test server, killed when dropped. It listens on a port the OS picks
 /// (port argument 0) and tells it on its first line, `ready <port>`; its stdin is
 /// a pipe, so it also exits by itself if this process dies.
-pub struct PyServer {
+pub struct Server {
     child: Child,
     pub port: u16,
 }
 
-impl PyServer {
-    fn start(script: &str, args: &[&std::ffi::OsStr]) -> PyServer {
+impl Server {
+    fn start(script: &str, args: &[&std::ffi::OsStr]) -> Server {
         let mut child = Command::new("python3")
             .arg(support(script))
             .arg("0")
@@ -62,23 +67,25 @@ impl PyServer {
             .and_then(|p| p.trim().parse().ok())
             .unwrap_or_else(|| {
                 let _ = child.kill();
+                let _ = child.wait();
                 panic!("{script} did not start (is aiosmtpd installed?): {line:?}")
             });
-        PyServer { child, port }
+        Server { child, port }
     }
 
     /// `tests/support/smtp_sink.py`, storing mail in `dir`.
-    pub fn smtp_sink(dir: &Path, extra: &[&str]) -> PyServer {
+    pub fn smtp_sink(dir: &Path, extra: &[&str]) -> Server {
+        std::fs::create_dir_all(dir).unwrap();
         let mut args = vec![dir.as_os_str()];
         args.extend(extra.iter().map(std::ffi::OsStr::new));
-        PyServer::start("smtp_sink.py", &args)
+        Server::start("smtp_sink.py", &args)
     }
 
     /// `tests/support/sms_api.py`, logging requests to `log`.
-    pub fn sms_api(log: &Path, extra: &[&str]) -> PyServer {
+    pub fn sms_api(log: &Path, extra: &[&str]) -> Server {
         let mut args = vec![log.as_os_str()];
         args.extend(extra.iter().map(std::ffi::OsStr::new));
-        PyServer::start("sms_api.py", &args)
+        Server::start("sms_api.py", &args)
     }
 
     pub fn smtp_url(&self) -> String {
@@ -90,7 +97,7 @@ impl PyServer {
     }
 }
 
-impl Drop for PyServer {
+impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
