@@ -1,7 +1,7 @@
 //! The one clock. Everything asks it for the time, so that `faketime` can move the
 //! process's clock in tests instead of tests sleeping for minutes.
 
-use chrono::{DateTime, SecondsFormat, TimeZone, Utc};
+use chrono::{SecondsFormat, TimeZone, Utc};
 
 /// Now, in whole seconds since the Unix epoch (what the database stores).
 pub fn now() -> i64 {
@@ -22,11 +22,6 @@ pub fn human(ts: i64) -> String {
         Some(t) => t.format("%Y-%m-%d %H:%M UTC").to_string(),
         None => ts.to_string(),
     }
-}
-
-/// A stored timestamp as a chrono value.
-pub fn datetime(ts: i64) -> Option<DateTime<Utc>> {
-    Utc.timestamp_opt(ts, 0).single()
 }
 
 /// A span of seconds for people: `9m 30s`, `2h 5m`, `3d 4h`.

@@ -11,6 +11,7 @@ use crate::cli::ConfirmArgs;
 use crate::code::Code;
 use crate::error;
 use crate::error::Error;
+use crate::send::Dispatcher;
 use crate::store::{AuditEntry, Contact, Purpose, Store, Tx, User};
 
 pub fn run(a: ConfirmArgs, ctx: &Ctx) -> anyhow::Result<u8> {
@@ -41,17 +42,17 @@ pub fn run(a: ConfirmArgs, ctx: &Ctx) -> anyhow::Result<u8> {
 pub(crate) fn after_enroll(
     ctx: &Ctx,
     store: &mut Store,
+    sender: &Dispatcher,
     username: &str,
     changes: &[Change],
     ask: bool,
 ) -> anyhow::Result<()> {
-    let sender = codes::sender(ctx);
     for ch in changes {
         if let Change::Replaced(old, new) = ch
             && old.confirmed()
             && old.address != new.address
         {
-            codes::notify_replaced(ctx, store, &sender, username, old)?;
+            codes::notify_replaced(ctx, store, sender, username, old)?;
         }
     }
     for ch in changes {
@@ -59,7 +60,7 @@ pub(crate) fn after_enroll(
         if c.confirmed() || !ch.is_change() {
             continue;
         }
-        let issued = codes::issue(ctx, store, &sender, username, Target::Confirm(c.channel))?;
+        let issued = codes::issue(ctx, store, sender, username, Target::Confirm(c.channel))?;
         eprintln!(
             "{} a confirmation code to {}.",
             if issued.dry_run {

@@ -337,9 +337,9 @@ pub fn run(a: EnrollArgs, ctx: &Ctx) -> anyhow::Result<u8> {
         err
     })?;
     let mut store = ctx.open()?;
+    let sender = super::codes::sender(ctx);
     if !a.confirmed {
         // Refuse before writing anything when the confirmation code cannot be sent.
-        let sender = super::codes::sender(ctx);
         if new.phone.is_some() {
             sender.ready(Channel::Sms).map_err(|e| {
                 e.hint("configure delivery, pass --dry-run, or pass --confirmed if you verified the contact")
@@ -371,7 +371,7 @@ pub fn run(a: EnrollArgs, ctx: &Ctx) -> anyhow::Result<u8> {
         let changes = apply(tx, &user, &new, a.confirmed, true, "enroll")?;
         Ok((user, created, changes))
     })?;
-    super::confirm::after_enroll(ctx, &mut store, &user.username, &changes, false)?;
+    super::confirm::after_enroll(ctx, &mut store, &sender, &user.username, &changes, false)?;
     if ctx.out.json {
         let list: Vec<_> = changes
             .iter()

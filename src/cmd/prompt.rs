@@ -78,7 +78,8 @@ pub fn run(a: UserArg, ctx: &Ctx) -> anyhow::Result<u8> {
         ctx.out
             .say(&format!("Registered {}.", describe_contact(c.current())))?;
     }
-    super::confirm::after_enroll(ctx, &mut store, &user.username, &changes, true)?;
+    let sender = super::codes::sender(ctx);
+    super::confirm::after_enroll(ctx, &mut store, &sender, &user.username, &changes, true)?;
     Ok(0)
 }
 

@@ -239,14 +239,6 @@ impl Store {
         })
     }
 
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
-    pub fn who(&self) -> &Who {
-        &self.who
-    }
-
     /// The schema version recorded in the file.
     pub fn version(&self) -> Result<i64, Error> {
         self.conn
@@ -312,10 +304,6 @@ impl Store {
 impl Tx<'_> {
     pub fn conn(&self) -> &Connection {
         &self.tx
-    }
-
-    pub fn who(&self) -> &Who {
-        self.who
     }
 
     /// The per-database key that code digests are computed with.
