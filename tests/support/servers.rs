@@ -39,6 +39,19 @@ fn support(script: &str) -> PathBuf {
         .join(script)
 }
 
+/// The Python that has the test servers' modules: Debian's (`python3-aiosmtpd`)
+/// rather than whatever `python3` is first on PATH (pyenv, a venv), unless
+/// `SAFECODE_TEST_PYTHON` names another.
+pub fn python() -> std::ffi::OsString {
+    if let Some(p) = std::env::var_os("SAFECODE_TEST_PYTHON") {
+        return p;
+    }
+    if Path::new("/usr/bin/python3").exists() {
+        return "/usr/bin/python3".into();
+    }
+    "python3".into()
+}
+
 /// A python test server, killed when dropped. It listens on a port the OS picks
 /// (port argument 0) and tells it on its first line, `ready <port>`; its stdin is
 /// a pipe, so it also exits by itself if this process dies.
@@ -49,7 +62,7 @@ pub struct Server {
 
 impl Server {
     fn start(script: &str, args: &[&std::ffi::OsStr]) -> Server {
-        let mut child = Command::new("python3")
+        let mut child = Command::new(python())
             .arg(support(script))
             .arg("0")
             .args(args)
@@ -68,7 +81,7 @@ impl Server {
             .unwrap_or_else(|| {
                 let _ = child.kill();
                 let _ = child.wait();
-                panic!("{script} did not start (is aiosmtpd installed?): {line:?}")
+                panic!("{script} did not start (is aiosmtpd installed? apt-get install python3-aiosmtpd): {line:?}")
             });
         Server { child, port }
     }
