@@ -157,6 +157,54 @@ fn skip_invalid_writes_the_valid_rows_and_check_writes_nothing() {
     );
 }
 
+/// Duplicate usernames are found whether the first row added a user, updated an
+/// existing one, or was rejected, in every mode (the import finds new users'
+/// repeats through the users table and keeps a record only of the others).
+#[test]
+fn a_repeated_username_is_caught_however_the_first_row_fared() {
+    let env = TestEnv::new();
+    env.run(["user", "add", "old"]).ok();
+    let csv = "username,name,phone\n\
+               ann,Ann,617-432-2001\n\
+               ANN,Ann again,\n\
+               old,Old,617-432-2002\n\
+               Old,Old again,\n\
+               bob,Bob,12\n\
+               bob,Bob,617-432-2003\n\
+               cat,Cat,617-432-2004\n";
+    for mode in ["--skip-invalid", "--check", "--replace-contacts"] {
+        let d = env.run(["import", mode, "-"]).stdin(csv).code(6);
+        d.stdout_has("line 3: username: `ANN` appears on an earlier line")
+            .stdout_has("line 5: username: `Old` appears on an earlier line")
+            .stdout_has("line 6: phone:")
+            .stdout_has("line 7: username: `bob` appears on an earlier line")
+            .stdout_lacks("line 2:")
+            .stdout_lacks("line 4:")
+            .stdout_lacks("line 8:")
+            .stdout_has("rejected 4");
+        let users =
+            env.sql("SELECT group_concat(username) FROM (SELECT username FROM users ORDER BY 1)");
+        if mode == "--skip-invalid" {
+            assert_eq!(users, "ann,cat,old", "{mode}");
+            assert_eq!(count(&env, "contacts"), 3);
+            env.sql("DELETE FROM contacts; DELETE FROM users WHERE username <> 'old'");
+        } else {
+            assert_eq!(users, "old", "{mode}");
+        }
+    }
+    // All or nothing: after the first bad row nothing more is written, and a
+    // name added before it still counts as seen.
+    let d = env
+        .run(["import", "-"])
+        .stdin("username\nann\nbad user\nAnn\nold\nOLD\n")
+        .code(6);
+    d.stdout_has("line 3: username:")
+        .stdout_has("line 4: username: `Ann` appears on an earlier line")
+        .stdout_has("line 6: username: `OLD` appears on an earlier line")
+        .stdout_lacks("line 5:");
+    assert_eq!(count(&env, "users"), 1);
+}
+
 #[test]
 fn file_level_problems_name_what_is_wrong() {
     let env = TestEnv::new();

@@ -27,7 +27,7 @@ use crate::cli::ImportArgs;
 use crate::config::Config;
 use crate::contact::{self, Carrier};
 use crate::error;
-use crate::store::{AuditEntry, BulkWriter, Tx};
+use crate::store::{AuditEntry, BulkWriter, Claim, Tx, User};
 
 /// The columns a file may have; `username` is required.
 pub(crate) const COLUMNS: [&str; 5] = ["username", "name", "phone", "carrier", "email"];
@@ -369,15 +369,28 @@ struct Options {
     replace: bool,
 }
 
-/// The writing side: one row against the database.
-fn store_row(bw: &BulkWriter<'_>, row: &Row, o: &Options, s: &mut Summary) -> anyhow::Result<()> {
+impl Options {
+    /// Once a row is invalid in all-or-nothing mode, the transaction will be rolled
+    /// back: keep validating, stop writing.
+    fn writing(&self, s: &Summary) -> bool {
+        self.write && (s.rejected == 0 || self.skip_invalid)
+    }
+}
+
+/// The writing side: one row against the database. `new` is the user
+/// [`BulkWriter::claim`] just added for it, if it did.
+fn store_row(
+    bw: &BulkWriter<'_>,
+    row: &Row,
+    new: Option<User>,
+    o: &Options,
+    s: &mut Summary,
+) -> anyhow::Result<()> {
     let tx = bw.tx();
-    // Once a row is invalid in all-or-nothing mode, the transaction will be rolled
-    // back: keep validating, stop writing.
-    let writing = o.write && (s.rejected == 0 || o.skip_invalid);
-    // Most rows of a large import are new users: add first, look up only if the
-    // name is taken. A new user has no contacts, so nothing to look up or refuse.
-    if writing && let Some(user) = bw.add_user_if_new(&row.username, row.name.as_deref())? {
+    let writing = o.writing(s);
+    // Most rows of a large import are new users, added by the claim: a new user
+    // has no contacts, so nothing to look up or refuse.
+    if let Some(user) = new {
         s.created += 1;
         let changes = enroll::plan(&[], &row.contacts, o.confirmed, o.replace)?;
         return enroll::write(tx, bw, &user, &changes, "import", AuditEach::Replacements);
@@ -526,12 +539,16 @@ fn write_rows(
                 for r in rows {
                     s.rows += 1;
                     match r {
-                        Checked::Valid(row) if bw.first_sighting(&row.username)? => {
-                            store_row(&bw, &row, opts, &mut s)?;
-                        }
                         Checked::Valid(row) => {
-                            s.rejected += 1;
-                            s.problem(duplicate(row.line, &row.username));
+                            let add = opts.writing(&s);
+                            match bw.claim(&row.username, row.name.as_deref(), add)? {
+                                Claim::New(user) => store_row(&bw, &row, Some(user), opts, &mut s)?,
+                                Claim::Existing => store_row(&bw, &row, None, opts, &mut s)?,
+                                Claim::Duplicate => {
+                                    s.rejected += 1;
+                                    s.problem(duplicate(row.line, &row.username));
+                                }
+                            }
                         }
                         Checked::Invalid {
                             line,
@@ -541,7 +558,7 @@ fn write_rows(
                             s.rejected += 1;
                             // The username is checked first, so its problem leads.
                             if let Some(u) = username
-                                && !bw.first_sighting(&u)?
+                                && bw.claim_rejected(&u)?
                             {
                                 s.problem(duplicate(line, &u));
                             }

@@ -2,7 +2,7 @@
 //! behind `stats`. Import itself uses the ordinary per-user operations in
 //! `users.rs` (prepared once, cached) inside one transaction.
 
-use std::cell::{RefCell, RefMut};
+use std::cell::{Cell, RefCell, RefMut};
 
 use rusqlite::{OptionalExtension, Statement, params};
 
@@ -171,11 +171,40 @@ impl Tx<'_> {
 
 /// An import's per-row statements, prepared once and held for the whole
 /// transaction: no statement-cache lookup (hashing the SQL text) per row.
+///
+/// It also finds the usernames a file repeats ([`BulkWriter::claim`]). A new user
+/// is its own record: the users table's case-insensitive unique index refuses a
+/// second add, and an id from `first_new_id` on says "added by this import". Only
+/// what that cannot show (existing users this import updates, usernames of
+/// rejected rows, and every name while nothing is being written) goes to a
+/// temporary table, kept on disk by [`Store::bulk_mode`], so memory stays flat.
+/// A large import of new users thus costs one index insert per row, not two.
 pub struct BulkWriter<'t> {
     tx: &'t Tx<'t>,
     seen: RefCell<Statement<'t>>,
     add_user: RefCell<Statement<'t>>,
+    user_id: RefCell<Statement<'t>>,
     put_contact: RefCell<Statement<'t>>,
+    /// Users with an id from here on were added by this import (rowids grow).
+    first_new_id: i64,
+    /// Whether a user has been added: until then no name is in the users
+    /// table because of this import.
+    added: Cell<bool>,
+    /// Whether the temporary table holds a name that is not in the users table
+    /// (a rejected row's, or one seen while not writing): from then on every
+    /// name is checked against it before it is added.
+    hidden: Cell<bool>,
+}
+
+/// What [`BulkWriter::claim`] found for one row's username.
+#[derive(Debug)]
+pub enum Claim {
+    /// Added just now (with the schema's defaults).
+    New(User),
+    /// Not added (already a user, or not writing): the row goes the general way.
+    Existing,
+    /// An earlier row of the file had this username (case-insensitively).
+    Duplicate,
 }
 
 fn held<'s, 't>(st: &'s RefCell<Statement<'t>>) -> anyhow::Result<RefMut<'s, Statement<'t>>> {
@@ -188,6 +217,12 @@ impl<'t> BulkWriter<'t> {
     /// prepares the statements.
     pub fn new(tx: &'t Tx<'t>) -> anyhow::Result<BulkWriter<'t>> {
         tx.start_seen_usernames()?;
+        let first_new_id: i64 = tx
+            .tx
+            .query_row("SELECT coalesce(max(id), 0) + 1 FROM users", [], |r| {
+                r.get(0)
+            })
+            .db()?;
         let prep = |sql: &str| tx.tx.prepare(sql).db().map(RefCell::new);
         Ok(BulkWriter {
             tx,
@@ -196,7 +231,11 @@ impl<'t> BulkWriter<'t> {
                 "INSERT INTO users (username, name, created_at, updated_at) \
                  VALUES (?1, ?2, ?3, ?3) ON CONFLICT DO NOTHING",
             )?,
+            user_id: prep("SELECT id FROM users WHERE username = ?1")?,
             put_contact: prep(PUT_CONTACT)?,
+            first_new_id,
+            added: Cell::new(false),
+            hidden: Cell::new(false),
         })
     }
 
@@ -205,29 +244,73 @@ impl<'t> BulkWriter<'t> {
         self.tx
     }
 
-    /// Records a username as seen by this import; false if it was seen before
-    /// (case-insensitively, as usernames compare).
-    pub fn first_sighting(&self, username: &str) -> anyhow::Result<bool> {
+    /// Claims a valid row's username, rows in file order. With `add`, a name not
+    /// yet in the database is added as a new user: the common case costs that one
+    /// statement. Without it (nothing is being written) only duplicates are found.
+    pub fn claim(&self, username: &str, name: Option<&str>, add: bool) -> anyhow::Result<Claim> {
+        if add && !self.hidden.get() {
+            if let Some(user) = self.add_user_if_new(username, name)? {
+                return Ok(Claim::New(user));
+            }
+            // Taken: by an earlier row, or by a user from before the import, whom
+            // only one row may update.
+            if self.added_by_this_import(username)? || !self.record(username)? {
+                return Ok(Claim::Duplicate);
+            }
+            return Ok(Claim::Existing);
+        }
+        if !self.record(username)? || self.added_by_this_import(username)? {
+            return Ok(Claim::Duplicate);
+        }
+        if add && let Some(user) = self.add_user_if_new(username, name)? {
+            return Ok(Claim::New(user));
+        }
+        if !add {
+            self.hidden.set(true);
+        }
+        Ok(Claim::Existing)
+    }
+
+    /// Records the username of a rejected row, so that a later row cannot use it;
+    /// true if an earlier row had it.
+    pub fn claim_rejected(&self, username: &str) -> anyhow::Result<bool> {
+        let first = self.record(username)?;
+        self.hidden.set(true);
+        Ok(!first || self.added_by_this_import(username)?)
+    }
+
+    /// Puts a username in the temporary table; false if it was there already.
+    fn record(&self, username: &str) -> anyhow::Result<bool> {
         let n = held(&self.seen)?.execute([username]).db()?;
         Ok(n == 1)
     }
 
+    fn added_by_this_import(&self, username: &str) -> anyhow::Result<bool> {
+        if !self.added.get() {
+            return Ok(false);
+        }
+        let id: Option<i64> = held(&self.user_id)?
+            .query_row([username], |r| r.get(0))
+            .optional()
+            .db()?;
+        Ok(id.is_some_and(|id| id >= self.first_new_id))
+    }
+
     /// Adds a user unless one with that name (case-insensitively) exists: the new
-    /// user, or `None` when it already existed. An import tries this first, so a new
-    /// user costs one statement and no lookup.
-    pub fn add_user_if_new(
-        &self,
-        username: &str,
-        name: Option<&str>,
-    ) -> anyhow::Result<Option<User>> {
+    /// user, or `None` when it already existed.
+    fn add_user_if_new(&self, username: &str, name: Option<&str>) -> anyhow::Result<Option<User>> {
         let now = clock::now();
         // No RETURNING: SQLite buffers returned rows in an ephemeral table, a
         // B-tree opened and freed per statement; the rowid is at hand anyway.
         let added = held(&self.add_user)?
             .execute(params![username, name, now])
             .db()?;
+        if added != 1 {
+            return Ok(None);
+        }
+        self.added.set(true);
         // The schema's defaults, as the row now stands.
-        Ok((added == 1).then(|| User {
+        Ok(Some(User {
             id: self.tx.tx.last_insert_rowid(),
             username: username.to_string(),
             name: name.map(str::to_string),
