@@ -2,6 +2,7 @@
 //! parsing and policy behind SPEC §1 "Contact" and §2 "Output". Nothing here touches
 //! the database, the network or the terminal, so every rule is unit-tested below.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use phonenumber::metadata::{DATABASE, Descriptor, Metadata};
@@ -279,9 +280,8 @@ fn strip_international_prefix<'a>(digits: &'a str, region: &str) -> Option<&'a s
     let own = DATABASE
         .by_id(region)
         .and_then(Metadata::international_prefix)
-        .and_then(|re| re.find(digits))
-        .filter(|m| m.start() == 0)
-        .map(|m| &digits[m.end()..]);
+        .and_then(|re| prefix_len(re.as_str(), digits))
+        .and_then(|end| digits.get(end..));
     own.or_else(|| digits.strip_prefix("00"))
         // A country code never starts with 0, so "00 0…" is something else.
         .filter(|rest| !rest.starts_with('0'))
@@ -316,26 +316,42 @@ fn nanp_national<'a>(
 /// leading digits match, or else whose patterns match, must know the number), and
 /// the line type as for any other number; the tests compare the two paths.
 fn nanp_phone(national: &str) -> Option<Phone> {
-    let source = source_region(DATABASE.by_code(&1)?, national)?;
-    known_number(source, national).then(|| Phone {
+    let (_, line) = judge(1, national)?;
+    Some(Phone {
         e164: format!("+1{national}"),
-        line: line_type(1, national),
+        line,
     })
 }
 
-/// The region whose metadata judges a number of a shared country code, as
-/// phonenumber's `source_for` picks it: the only region, or else the first whose
-/// leading digits match, or (for a region without them) that knows the number.
-fn source_region(regions: Vec<&'static Metadata>, national: &str) -> Option<&'static Metadata> {
-    if let [only] = regions[..] {
-        return Some(only);
-    }
-    regions
-        .into_iter()
-        .find(|meta| match meta.leading_digits() {
+/// How phonenumber's `is_valid` and [`line_type`] judge the national number of a
+/// country code, in one pass over its regions: the source region (as the crate's
+/// `source_for` picks it: the only region, or else the first whose leading digits
+/// match or, for a region without them, that knows the number) and the line type,
+/// when the source knows the number; `None` when it is not valid. Each region's
+/// patterns are matched at most once: checked separately, the US patterns were
+/// matched three times a number.
+fn judge(code: u16, national: &str) -> Option<(&'static Metadata, LineType)> {
+    let regions = DATABASE.by_code(&code)?;
+    let mut types: Vec<Option<LineType>> = vec![None; regions.len()];
+    let mut type_of =
+        |i: usize| *types[i].get_or_insert_with(|| line_type_in(regions[i], national));
+    let source = if regions.len() == 1 {
+        0
+    } else {
+        (0..regions.len()).find(|&i| match regions[i].leading_digits() {
             Some(re) => pattern_at_start(re.as_str(), national),
-            None => known_number(meta, national),
-        })
+            None => type_of(i) != LineType::Unknown,
+        })?
+    };
+    if type_of(source) == LineType::Unknown {
+        return None;
+    }
+    // The first region that gives the number a type: at the source at the latest.
+    let line = (0..=source)
+        .map(&mut type_of)
+        .find(|&t| t != LineType::Unknown)
+        .unwrap_or(LineType::Unknown);
+    Some((regions[source], line))
 }
 
 /// A number written with its country code (the digits after `+`, `00` or `011`),
@@ -362,44 +378,17 @@ fn international_phone(digits: &str) -> Option<Phone> {
     if !(2..=17).contains(&national.len()) || national.starts_with('0') {
         return None;
     }
-    let source = source_region(DATABASE.by_code(&code)?, national)?;
+    let (source, line) = judge(code, national)?;
     let strips_prefix = source
         .national_prefix_for_parsing()
         .is_some_and(|re| pattern_at_start(re.as_str(), national))
         || source
             .national_prefix()
             .is_some_and(|p| national.starts_with(p));
-    if strips_prefix || !known_number(source, national) {
-        return None;
-    }
-    Some(Phone {
+    (!strips_prefix).then(|| Phone {
         e164: format!("+{code}{national}"),
-        line: line_type(code, national),
+        line,
     })
-}
-
-/// Whether a region's metadata gives the number any type (phonenumber's
-/// `number_type(..) != Unknown`).
-fn known_number(meta: &'static Metadata, national: &str) -> bool {
-    let d = meta.descriptors();
-    if !descriptor_match(d.general(), national) {
-        return false;
-    }
-    [
-        d.premium_rate(),
-        d.toll_free(),
-        d.shared_cost(),
-        d.voip(),
-        d.personal_number(),
-        d.pager(),
-        d.uan(),
-        d.voicemail(),
-        d.fixed_line(),
-        d.mobile(),
-    ]
-    .into_iter()
-    .flatten()
-    .any(|desc| descriptor_match(desc, national))
 }
 
 /// `Descriptor::is_match` (possible lengths, then the pattern matching at the
@@ -421,12 +410,26 @@ fn descriptor_match(desc: &'static Descriptor, national: &str) -> bool {
 /// located. Patterns live in phonenumber's static `DATABASE`, so their address
 /// identifies them and the lookup hashes a pointer, not the text.
 fn pattern_at_start(pattern: &'static str, text: &str) -> bool {
+    with_pattern(pattern, |re| re.is_match(text))
+}
+
+/// The length of the match of a metadata pattern at the start of `text` (the
+/// crate's `find` when the match starts at 0: the leftmost-first match there is
+/// the anchored one), e.g. an international dialling prefix.
+fn prefix_len(pattern: &'static str, text: &str) -> Option<usize> {
+    with_pattern(pattern, |re| re.find(text).map(|m| m.end()))
+}
+
+/// Runs `f` on the thread's compiled `^(?:pattern)`; `f`'s default (false,
+/// `None`) if it does not compile, which cannot happen: phonenumber refuses to
+/// load metadata whose patterns do not compile with these options.
+fn with_pattern<T: Default>(pattern: &'static str, f: impl FnOnce(&regex::Regex) -> T) -> T {
     use std::cell::RefCell;
     use std::collections::HashMap;
     use std::hash::BuildHasherDefault;
+    type Compiled = HashMap<(usize, usize), Option<regex::Regex>, BuildHasherDefault<AddrHasher>>;
     thread_local! {
-        static COMPILED: RefCell<HashMap<(usize, usize), Option<regex::Regex>, BuildHasherDefault<AddrHasher>>> =
-            RefCell::new(HashMap::default());
+        static COMPILED: RefCell<Compiled> = RefCell::new(HashMap::default());
     }
     COMPILED.with(|cell| {
         let mut compiled = cell.borrow_mut();
@@ -440,12 +443,7 @@ fn pattern_at_start(pattern: &'static str, text: &str) -> bool {
                     .build()
                     .ok()
             });
-        match re {
-            Some(re) => re.is_match(text),
-            // Unreachable: phonenumber refuses to load metadata whose patterns do
-            // not compile with these options.
-            None => false,
-        }
+        re.as_ref().map(f).unwrap_or_default()
     })
 }
 
@@ -670,20 +668,32 @@ fn is_atext(c: char) -> bool {
 /// The first listed domain that `ascii_domain` is, or is a subdomain of. The match
 /// is on a label boundary: `notmed.harvard.edu` is not in `med.harvard.edu`.
 fn matching_domain(ascii_domain: &str, list: &[String]) -> Option<String> {
-    list.iter().map(|d| normalize_domain(d)).find(|d| {
-        !d.is_empty()
-            && (ascii_domain == d
-                || ascii_domain
-                    .strip_suffix(d.as_str())
-                    .is_some_and(|head| head.ends_with('.')))
-    })
+    list.iter()
+        .map(|d| normalize_domain(d))
+        .find(|d| {
+            !d.is_empty()
+                && (ascii_domain == d.as_ref()
+                    || ascii_domain
+                        .strip_suffix(d.as_ref())
+                        .is_some_and(|head| head.ends_with('.')))
+        })
+        .map(Cow::into_owned)
 }
 
-/// A configured domain in the same form as a parsed address's domain.
-fn normalize_domain(d: &str) -> String {
+/// A configured domain in the same form as a parsed address's domain. One already
+/// in that form (lowercase ASCII letters, digits, `-` and dots: what a config
+/// holds) is used as it is, with no IDNA pass: every email of an import checks
+/// every configured domain.
+fn normalize_domain(d: &str) -> Cow<'_, str> {
     let d = d.trim();
     let d = d.strip_suffix('.').unwrap_or(d);
-    idna::domain_to_ascii(d).unwrap_or_else(|_| d.to_ascii_lowercase())
+    if d.bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.')
+        && !d.split('.').any(|label| label.starts_with("xn--"))
+    {
+        return Cow::Borrowed(d);
+    }
+    Cow::Owned(idna::domain_to_ascii(d).unwrap_or_else(|_| d.to_ascii_lowercase()))
 }
 
 /// Mask for human output (SPEC §2): `alice@gmail.com` → `a***@gmail.com`.

@@ -467,7 +467,7 @@ pub fn run(a: ImportArgs, ctx: &Ctx) -> anyhow::Result<u8> {
         a.file.display().to_string()
     };
     let mut store = ctx.open()?;
-    store.bulk_mode()?;
+    store.bulk_mode(!a.check)?;
     let carriers = contact::carriers(&ctx.config.carriers);
     let opts = Options {
         write: !a.check,
