@@ -16,6 +16,7 @@ pub mod output;
 pub mod password;
 pub mod send;
 pub mod store;
+pub mod target;
 pub mod who;
 
 use std::ffi::OsString;

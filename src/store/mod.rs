@@ -9,6 +9,7 @@
 
 mod audit;
 mod bulk;
+mod changes;
 mod codes;
 mod health;
 mod users;
@@ -24,6 +25,7 @@ use crate::who::Who;
 
 pub use audit::{AuditEntry, AuditRow};
 pub use bulk::{BulkWriter, ExportRow, PURGE_BATCH, PurgeKind};
+pub use changes::{UnfinishedChange, window_tag};
 pub use codes::{CodeRow, NewCode, Purpose};
 pub use health::PurgeBacklog;
 pub use users::{Contact, ContactSink, User, UserFilter};
