@@ -15,3 +15,4 @@ mod fuzz_regressions;
 mod pty;
 mod races;
 mod security_doc;
+mod targets;
