@@ -79,7 +79,7 @@ pub fn run(a: UserArg, ctx: &Ctx) -> anyhow::Result<u8> {
             .say(&format!("Registered {}.", describe_contact(c.current())))?;
     }
     let sender = super::codes::sender(ctx);
-    super::confirm::after_enroll(ctx, &mut store, &sender, &user.username, &changes, true)?;
+    super::confirm::after_enroll(ctx, &mut store, &sender, &user, &changes, true)?;
     Ok(0)
 }
 
