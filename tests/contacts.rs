@@ -302,9 +302,7 @@ fn confirm_resend_sends_the_pending_contact_a_fresh_code() {
 fn an_expired_or_used_confirmation_code_hints_resend_not_issue() {
     let env = TestEnv::new();
     env.enrolled("kai");
-    let d = env
-        .run(["--dry-run", "enroll", "kai", "--phone", NEW])
-        .ok();
+    let d = env.run(["--dry-run", "enroll", "kai", "--phone", NEW]).ok();
     let code = code_in(&d.stdout);
     let d = env.run(["confirm", "kai", &code]).faketime("+11m").code(7);
     d.stderr_has("expired")

@@ -524,3 +524,107 @@ pub fn run(a: EnrollArgs, ctx: &Ctx) -> anyhow::Result<u8> {
     }
     Ok(0)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn phone(addr: &str, carrier: Option<&str>, confirmed: bool) -> Contact {
+        Contact {
+            channel: Channel::Sms,
+            address: addr.into(),
+            carrier: carrier.map(str::to_string),
+            preferred: false,
+            confirmed_at: confirmed.then_some(1),
+            created_at: 1,
+        }
+    }
+
+    fn new_phone(addr: &str, carrier: Option<&str>) -> NewContacts {
+        NewContacts {
+            phone: Some((addr.into(), carrier.map(str::to_string))),
+            email: None,
+        }
+    }
+
+    const OLD: &str = "+16174322000";
+    const NEW: &str = "+16175550123";
+
+    #[test]
+    fn an_unconfirmed_replacement_of_a_confirmed_contact_is_pending() {
+        let old = phone(OLD, Some("verizon"), true);
+        let c = plan(&[old.clone()], &[], &new_phone(NEW, None), false, true).unwrap();
+        match &c[..] {
+            [
+                Change::Pending {
+                    current,
+                    new,
+                    dropped: None,
+                },
+            ] => {
+                assert_eq!(*current, old);
+                assert_eq!(new.address, NEW);
+                assert!(!new.confirmed());
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(c[0].awaiting().map(|x| x.address.as_str()), Some(NEW));
+        assert!(c[0].replaced().is_none());
+    }
+
+    #[test]
+    fn a_vouched_replacement_is_immediate_and_drops_the_pending_one() {
+        let old = phone(OLD, None, true);
+        let pend = phone(NEW, None, false);
+        let c = plan(
+            &[old.clone()],
+            &[pend.clone()],
+            &new_phone("+16175550199", None),
+            true,
+            true,
+        )
+        .unwrap();
+        match &c[..] {
+            [Change::Replaced(o, n, Some(p))] => {
+                assert_eq!(*o, old);
+                assert!(n.confirmed());
+                assert_eq!(*p, pend);
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(c[0].replaced(), Some(&old));
+    }
+
+    #[test]
+    fn an_unconfirmed_contact_is_replaced_directly() {
+        let old = phone(OLD, None, false);
+        let c = plan(&[old.clone()], &[], &new_phone(NEW, None), false, false).unwrap();
+        assert!(matches!(&c[..], [Change::Replaced(o, n, None)] if *o == old && !n.confirmed()));
+    }
+
+    #[test]
+    fn re_entering_an_address_keeps_its_carrier() {
+        let old = phone(OLD, Some("verizon"), true);
+        let c = plan(&[old.clone()], &[], &new_phone(OLD, None), false, true).unwrap();
+        assert_eq!(c, [Change::Unchanged(old.clone())]);
+        let pend = phone(NEW, Some("att"), false);
+        let c = plan(
+            &[old.clone()],
+            &[pend.clone()],
+            &new_phone(NEW, None),
+            false,
+            true,
+        )
+        .unwrap();
+        assert_eq!(c, [Change::Unchanged(pend)]);
+    }
+
+    #[test]
+    fn a_confirmed_contact_needs_replace_confirmed() {
+        let old = phone(OLD, None, true);
+        for confirmed in [true, false] {
+            let e = plan(&[old.clone()], &[], &new_phone(NEW, None), confirmed, false).unwrap_err();
+            assert!(e.to_string().contains(NEEDS_REPLACE), "{e}");
+        }
+    }
+}
