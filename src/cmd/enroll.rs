@@ -400,14 +400,16 @@ pub fn run(a: EnrollArgs, ctx: &Ctx) -> anyhow::Result<u8> {
             ctx.out.say(&format!("Added user {}.", user.username))?;
         }
         for c in &changes {
-            let verb = match c {
-                Change::Added(_) => "Registered",
-                Change::Replaced(..) => "Replaced with",
-                Change::Confirmed(_) => "Confirmed",
-                Change::Unchanged(_) => "Unchanged:",
+            let line = match c {
+                Change::Added(x) => format!("Registered {}.", describe_contact(x)),
+                Change::Replaced(_, x) => format!("Replaced with {}.", describe_contact(x)),
+                // Not `describe_contact`: its "(confirmed)" would repeat the verb.
+                Change::Confirmed(x) => {
+                    format!("Confirmed {}.", super::codes::masked(x.channel, &x.address))
+                }
+                Change::Unchanged(x) => format!("Unchanged: {}.", describe_contact(x)),
             };
-            ctx.out
-                .say(&format!("{verb} {}.", describe_contact(c.current())))?;
+            ctx.out.say(&line)?;
         }
     }
     Ok(0)
