@@ -732,7 +732,7 @@ _safecode() {
             fi
             case "${prev}" in
                 --state)
-                    COMPREPLY=($(compgen -W "enrolled may-skip must-register" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "enrolled may-skip must-register locked" -- "${cur}"))
                     return 0
                     ;;
                 --limit)

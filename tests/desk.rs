@@ -187,9 +187,7 @@ fn doctor_warns_about_another_sites_defaults_and_quiet_keeps_the_warnings() {
         .stdout_has("warn  site: org_name is the built-in \"HMS\", helpdesk is the built-in");
     let q = env.run(["-q", "doctor"]).ok();
     q.stdout_has("warn  site:").stdout_lacks("ok    ");
-    env.config(
-        "org_name = \"Acme\"\nhelpdesk = \"555-0100\"\n[sms]\ncommand = \"/bin/true\"\n",
-    );
+    env.config("org_name = \"Acme\"\nhelpdesk = \"555-0100\"\n[sms]\ncommand = \"/bin/true\"\n");
     env.run(["doctor"])
         .ok()
         .stdout_has("ok    site: messages name Acme and 555-0100");
