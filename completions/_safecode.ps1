@@ -100,7 +100,7 @@ Register-ArgumentCompleter -Native -CommandName 'safecode' -ScriptBlock {
         }
         'safecode;user;list' {
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'Only users in this enrollment state')
-            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'At most this many users')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'At most this many users [default: all; 0 also means all]')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file [default: $XDG_DATA_HOME/safecode/safecode.db, or `database` in the config]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: /etc/safecode/config.toml, then $XDG_CONFIG_HOME/safecode/config.toml]')
             [CompletionResult]::new('--actor', '--actor', [CompletionResultType]::ParameterName, 'A name for the audit log (e.g. your ticket handle), recorded beside the OS user')
@@ -352,7 +352,7 @@ Register-ArgumentCompleter -Native -CommandName 'safecode' -ScriptBlock {
         }
         'safecode;audit' {
             [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only rows newer than this (e.g. 24h, 30d)')
-            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'At most this many rows [default: 50; 0 for all]')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'At most this many rows [default: 50; 0 means all]')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file [default: $XDG_DATA_HOME/safecode/safecode.db, or `database` in the config]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: /etc/safecode/config.toml, then $XDG_CONFIG_HOME/safecode/config.toml]')
             [CompletionResult]::new('--actor', '--actor', [CompletionResultType]::ParameterName, 'A name for the audit log (e.g. your ticket handle), recorded beside the OS user')

@@ -728,7 +728,7 @@ _safecode() {
             fi
             case "${prev}" in
                 --state)
-                    COMPREPLY=($(compgen -W "enrolled may-skip must-register pending" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "enrolled may-skip must-register pending locked" -- "${cur}"))
                     return 0
                     ;;
                 --limit)

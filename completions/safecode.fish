@@ -84,8 +84,9 @@ complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_
 complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_subcommand_from list" -l state -d 'Only users in this enrollment state' -r -f -a "enrolled\t'At least one confirmed contact'
 may-skip\t'Not enrolled, skips left'
 must-register\t'Not enrolled, no skips left'
-pending\t'A contact waits for its confirmation code (new, or replacing a confirmed one)'"
-complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_subcommand_from list" -l limit -d 'At most this many users' -r
+pending\t'A contact waits for its confirmation code (new, or replacing a confirmed one)'
+locked\t'Locked after too many consecutive wrong codes (`safecode user unlock`)'"
+complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_subcommand_from list" -l limit -d 'At most this many users [default: all; 0 also means all]' -r
 complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_subcommand_from list" -l db -d 'Database file [default: $XDG_DATA_HOME/safecode/safecode.db, or `database` in the config]' -r -F
 complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_subcommand_from list" -l config -d 'Configuration file [default: /etc/safecode/config.toml, then $XDG_CONFIG_HOME/safecode/config.toml]' -r -F
 complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_subcommand_from list" -l actor -d 'A name for the audit log (e.g. your ticket handle), recorded beside the OS user' -r
@@ -244,7 +245,7 @@ complete -c safecode -n "__fish_safecode_using_subcommand stats" -l json -d 'Pri
 complete -c safecode -n "__fish_safecode_using_subcommand stats" -s q -l quiet -d 'Print errors only'
 complete -c safecode -n "__fish_safecode_using_subcommand stats" -s h -l help -d 'Print help'
 complete -c safecode -n "__fish_safecode_using_subcommand audit" -l since -d 'Only rows newer than this (e.g. 24h, 30d)' -r
-complete -c safecode -n "__fish_safecode_using_subcommand audit" -l limit -d 'At most this many rows [default: 50; 0 for all]' -r
+complete -c safecode -n "__fish_safecode_using_subcommand audit" -l limit -d 'At most this many rows [default: 50; 0 means all]' -r
 complete -c safecode -n "__fish_safecode_using_subcommand audit" -l db -d 'Database file [default: $XDG_DATA_HOME/safecode/safecode.db, or `database` in the config]' -r -F
 complete -c safecode -n "__fish_safecode_using_subcommand audit" -l config -d 'Configuration file [default: /etc/safecode/config.toml, then $XDG_CONFIG_HOME/safecode/config.toml]' -r -F
 complete -c safecode -n "__fish_safecode_using_subcommand audit" -l actor -d 'A name for the audit log (e.g. your ticket handle), recorded beside the OS user' -r

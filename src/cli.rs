@@ -220,6 +220,8 @@ pub enum StateArg {
     MustRegister,
     /// A contact waits for its confirmation code (new, or replacing a confirmed one)
     Pending,
+    /// Locked after too many consecutive wrong codes (`safecode user unlock`)
+    Locked,
 }
 
 #[derive(Debug, Args)]
@@ -227,8 +229,8 @@ pub struct UserListArgs {
     /// Only users in this enrollment state
     #[arg(long)]
     pub state: Option<StateArg>,
-    /// At most this many users
-    #[arg(long)]
+    /// At most this many users [default: all; 0 also means all]
+    #[arg(long, value_name = "N")]
     pub limit: Option<u32>,
 }
 
@@ -393,8 +395,8 @@ pub struct AuditArgs {
     /// Only rows newer than this (e.g. 24h, 30d)
     #[arg(long, value_name = "DURATION")]
     pub since: Option<String>,
-    /// At most this many rows [default: 50; 0 for all]
-    #[arg(long)]
+    /// At most this many rows [default: 50; 0 means all]
+    #[arg(long, value_name = "N")]
     pub limit: Option<u32>,
     /// Walk the hash chain; exit 1 naming the first row that does not match
     #[arg(long)]

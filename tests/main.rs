@@ -10,6 +10,7 @@ mod codes;
 mod contacts;
 mod crash;
 mod delivery;
+mod desk;
 mod docs;
 mod foundation;
 mod fuzz_regressions;

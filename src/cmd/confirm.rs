@@ -64,9 +64,10 @@ pub fn run(a: ConfirmArgs, ctx: &Ctx) -> anyhow::Result<u8> {
             "notified": notified,
         }))?;
     } else {
+        // Not `describe_contact`: its "(confirmed)" would repeat the verb.
         ctx.out.say(&format!(
             "Confirmed {} for {}.",
-            describe_contact(contact),
+            codes::masked(contact.channel, &contact.address),
             user.username
         ))?;
         if let Some(old) = &done.replaced {

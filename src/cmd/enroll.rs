@@ -511,7 +511,10 @@ pub fn run(a: EnrollArgs, ctx: &Ctx) -> anyhow::Result<u8> {
             let line = match c {
                 Change::Added(x) => format!("Registered {}.", describe_contact(x)),
                 Change::Replaced(_, x, _) => format!("Replaced with {}.", describe_contact(x)),
-                Change::Confirmed(x) => format!("Confirmed {}.", describe_contact(x)),
+                // Not `describe_contact`: its "(confirmed)" would repeat the verb.
+                Change::Confirmed(x) => {
+                    format!("Confirmed {}.", super::codes::masked(x.channel, &x.address))
+                }
                 Change::Unchanged(x) => format!("Unchanged: {}.", describe_contact(x)),
                 Change::Pending { current, new, .. } => format!(
                     "Pending {}: {} stays in force until the new one is confirmed.",
@@ -553,7 +556,14 @@ mod tests {
     #[test]
     fn an_unconfirmed_replacement_of_a_confirmed_contact_is_pending() {
         let old = phone(OLD, Some("verizon"), true);
-        let c = plan(&[old.clone()], &[], &new_phone(NEW, None), false, true).unwrap();
+        let c = plan(
+            std::slice::from_ref(&old),
+            &[],
+            &new_phone(NEW, None),
+            false,
+            true,
+        )
+        .unwrap();
         match &c[..] {
             [
                 Change::Pending {
@@ -577,8 +587,8 @@ mod tests {
         let old = phone(OLD, None, true);
         let pend = phone(NEW, None, false);
         let c = plan(
-            &[old.clone()],
-            &[pend.clone()],
+            std::slice::from_ref(&old),
+            std::slice::from_ref(&pend),
             &new_phone("+16175550199", None),
             true,
             true,
@@ -598,19 +608,33 @@ mod tests {
     #[test]
     fn an_unconfirmed_contact_is_replaced_directly() {
         let old = phone(OLD, None, false);
-        let c = plan(&[old.clone()], &[], &new_phone(NEW, None), false, false).unwrap();
+        let c = plan(
+            std::slice::from_ref(&old),
+            &[],
+            &new_phone(NEW, None),
+            false,
+            false,
+        )
+        .unwrap();
         assert!(matches!(&c[..], [Change::Replaced(o, n, None)] if *o == old && !n.confirmed()));
     }
 
     #[test]
     fn re_entering_an_address_keeps_its_carrier() {
         let old = phone(OLD, Some("verizon"), true);
-        let c = plan(&[old.clone()], &[], &new_phone(OLD, None), false, true).unwrap();
+        let c = plan(
+            std::slice::from_ref(&old),
+            &[],
+            &new_phone(OLD, None),
+            false,
+            true,
+        )
+        .unwrap();
         assert_eq!(c, [Change::Unchanged(old.clone())]);
         let pend = phone(NEW, Some("att"), false);
         let c = plan(
-            &[old.clone()],
-            &[pend.clone()],
+            std::slice::from_ref(&old),
+            std::slice::from_ref(&pend),
             &new_phone(NEW, None),
             false,
             true,
@@ -623,7 +647,14 @@ mod tests {
     fn a_confirmed_contact_needs_replace_confirmed() {
         let old = phone(OLD, None, true);
         for confirmed in [true, false] {
-            let e = plan(&[old.clone()], &[], &new_phone(NEW, None), confirmed, false).unwrap_err();
+            let e = plan(
+                std::slice::from_ref(&old),
+                &[],
+                &new_phone(NEW, None),
+                confirmed,
+                false,
+            )
+            .unwrap_err();
             assert!(e.to_string().contains(NEEDS_REPLACE), "{e}");
         }
     }

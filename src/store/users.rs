@@ -54,6 +54,8 @@ pub enum UserFilter {
     /// With a contact waiting for its confirmation code: a new one, or a pending
     /// replacement of a confirmed one.
     Pending,
+    /// Locked after too many consecutive wrong codes, whatever their state.
+    Locked,
 }
 
 /// The columns [`user_from`] reads, as a macro so statements can be `concat!`ed
@@ -382,6 +384,7 @@ impl Tx<'_> {
                     .to_string(),
                 0,
             ),
+            UserFilter::Locked => ("locked_at IS NOT NULL".to_string(), 0),
         };
         let lim = limit.map(i64::from).unwrap_or(-1);
         let sql = format!(
