@@ -315,6 +315,7 @@ Register-ArgumentCompleter -Native -CommandName 'safecode' -ScriptBlock {
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file [default: $XDG_DATA_HOME/safecode/safecode.db, or `database` in the config]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: /etc/safecode/config.toml, then $XDG_CONFIG_HOME/safecode/config.toml]')
             [CompletionResult]::new('--actor', '--actor', [CompletionResultType]::ParameterName, 'A name for the audit log (e.g. your ticket handle), recorded beside the OS user')
+            [CompletionResult]::new('--excel', '--excel', [CompletionResultType]::ParameterName, 'Start the CSV with a UTF-8 byte-order mark, so Excel shows accented names right')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print messages instead of sending them')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print errors only')

@@ -329,7 +329,7 @@ _safecode() {
             return 0
             ;;
         safecode__subcmd__export)
-            opts="-q -h --format --db --config --dry-run --json --actor --quiet --help"
+            opts="-q -h --format --excel --db --config --dry-run --json --actor --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -223,6 +223,7 @@ json\t''"
 complete -c safecode -n "__fish_safecode_using_subcommand export" -l db -d 'Database file [default: $XDG_DATA_HOME/safecode/safecode.db, or `database` in the config]' -r -F
 complete -c safecode -n "__fish_safecode_using_subcommand export" -l config -d 'Configuration file [default: /etc/safecode/config.toml, then $XDG_CONFIG_HOME/safecode/config.toml]' -r -F
 complete -c safecode -n "__fish_safecode_using_subcommand export" -l actor -d 'A name for the audit log (e.g. your ticket handle), recorded beside the OS user' -r
+complete -c safecode -n "__fish_safecode_using_subcommand export" -l excel -d 'Start the CSV with a UTF-8 byte-order mark, so Excel shows accented names right'
 complete -c safecode -n "__fish_safecode_using_subcommand export" -l dry-run -d 'Print messages instead of sending them'
 complete -c safecode -n "__fish_safecode_using_subcommand export" -l json -d 'Print one JSON document on stdout'
 complete -c safecode -n "__fish_safecode_using_subcommand export" -s q -l quiet -d 'Print errors only'

@@ -153,10 +153,20 @@ Examples:
   safecode import contacts.csv
   safecode import - --skip-invalid < hr-export.csv
 
-Columns: username (required), name, phone, carrier, email, in any order. Any invalid
-row means nothing is written (exit 6) unless --skip-invalid.")]
+Columns: username (required), name, phone, carrier, email, phone_confirmed,
+email_confirmed (yes/no), in any order. Any invalid row means nothing is written
+(exit 6); with --skip-invalid the valid rows are written, the others listed, exit 0.
+Save spreadsheets as \"CSV UTF-8\".")]
     Import(ImportArgs),
     /// Export users and contacts as CSV (the import format) or JSON
+    #[command(after_help = "\
+Examples:
+  safecode export > contacts.csv
+  safecode export --excel > contacts-for-excel.csv
+  safecode export --format json | jq '.[] | select(.phone == null) | .username'
+
+Columns: username, name, phone, carrier, email, phone_confirmed, email_confirmed.
+Importing the file again changes nothing: a contact marked `no` is not vouched for.")]
     Export(ExportArgs),
     /// Delete codes and reset windows that can no longer be used, and old audit rows
     #[command(after_help = "\
@@ -369,6 +379,9 @@ pub struct ExportArgs {
     /// Output format
     #[arg(long, default_value = "csv")]
     pub format: ExportFormat,
+    /// Start the CSV with a UTF-8 byte-order mark, so Excel shows accented names right
+    #[arg(long)]
+    pub excel: bool,
 }
 
 #[derive(Debug, Args)]

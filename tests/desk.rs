@@ -193,3 +193,178 @@ fn doctor_warns_about_another_sites_defaults_and_quiet_keeps_the_warnings() {
         .ok()
         .stdout_has("ok    site: messages name Acme and 555-0100");
 }
+
+/// A file whose line 19 (counting the header as line 1) has a bad phone.
+fn bad_on_line_19(eol: &str, quoted_newline: bool) -> Vec<u8> {
+    let mut lines = vec!["username,name,phone".to_string()];
+    let mut n = 0;
+    while lines.len() < 18 {
+        n += 1;
+        if quoted_newline && n == 3 {
+            // One record over two lines: the next record starts a line later.
+            lines.push(format!("q{n},\"Two{eol}Lines\",+1617432{:04}", 2000 + n));
+            lines.push(String::new());
+            continue;
+        }
+        lines.push(format!("q{n},Q {n},+1617432{:04}", 2000 + n));
+    }
+    let mut text = lines
+        .iter()
+        .filter(|l| !l.is_empty())
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(eol);
+    text.push_str(eol);
+    text.push_str("bad,Bad,12");
+    text.push_str(eol);
+    text.push_str("last,Last,+16174329999");
+    text.push_str(eol);
+    text.into_bytes()
+}
+
+#[test]
+fn import_line_numbers_are_right_with_lf_crlf_and_quoted_newlines() {
+    for (eol, quoted) in [("\n", false), ("\r\n", false), ("\n", true), ("\r\n", true)] {
+        let env = TestEnv::new();
+        let file = env.path("in.csv");
+        std::fs::write(&file, bad_on_line_19(eol, quoted)).unwrap();
+        let d = env.run(["import", file.to_str().unwrap()]).code(6);
+        d.stdout_has("line 19: phone: `12`");
+        if quoted {
+            // The two-line record is reported at the line it starts on (a
+            // newline in a name is refused).
+            d.stdout_has("line 4: name:").stdout_lacks("line 5:");
+        } else {
+            d.stderr_has("(first: line 19: phone:");
+        }
+        // And through stdin (no file size, same counting).
+        env.run(["import", "-"])
+            .stdin(bad_on_line_19(eol, quoted))
+            .code(6)
+            .stdout_has("line 19: phone:");
+    }
+}
+
+#[test]
+fn export_then_import_keeps_unconfirmed_contacts_unconfirmed() {
+    let env = TestEnv::new();
+    env.run(["--dry-run", "enroll", "una", "--phone", "+16174322000"])
+        .ok();
+    env.run(["enroll", "una", "--email", "una@gmail.com", "--confirmed"])
+        .ok();
+    env.enrolled("vic");
+    let csv = env.run(["export"]).ok().stdout.clone();
+    assert!(
+        csv.contains("una,,+16174322000,,una@gmail.com,no,yes\n"),
+        "{csv}"
+    );
+    let before =
+        env.sql("SELECT group_concat(address || ':' || (confirmed_at IS NOT NULL)) FROM contacts");
+    let j = env.run(["--json", "import", "-"]).stdin(&csv).ok().json();
+    assert_eq!(j["unchanged"], 2, "{j}");
+    assert_eq!(
+        env.sql("SELECT group_concat(address || ':' || (confirmed_at IS NOT NULL)) FROM contacts"),
+        before
+    );
+    // A new database from the same file: the phone waits for confirmation.
+    let other = TestEnv::new();
+    other.run(["import", "-"]).stdin(&csv).ok();
+    let una = other.run(["--json", "user", "show", "una"]).ok().json();
+    assert_eq!(una["phone"]["confirmed"], false);
+    assert_eq!(una["email"]["confirmed"], true);
+    // One audit row per contact the import vouched for (una's email, vic's phone).
+    assert_eq!(
+        other.sql(
+            "SELECT group_concat(detail, ' | ') FROM (SELECT detail FROM audit \
+             WHERE action = 'contact.add' ORDER BY id)"
+        ),
+        "email una@gmail.com (import, confirmed) | sms +16174322000 (import, confirmed)"
+    );
+    other
+        .run(["import", "-"])
+        .stdin("username,phone_confirmed\nuna,maybe\n")
+        .code(6)
+        .stdout_has("line 2: phone_confirmed: `maybe`: must be yes or no");
+}
+
+#[test]
+fn a_vouching_import_audits_each_contact_it_confirms() {
+    let env = TestEnv::new();
+    env.run(["--dry-run", "enroll", "wes", "--phone", "+16174322000"])
+        .ok();
+    env.run(["import", "-"])
+        .stdin("username,phone\nwes,+16174322000\n")
+        .ok();
+    assert_eq!(
+        env.sql("SELECT detail FROM audit WHERE action = 'contact.confirm'"),
+        "sms +16174322000 (vouched by import)"
+    );
+}
+
+#[test]
+fn export_for_excel_starts_with_a_bom_and_imports_back() {
+    let env = TestEnv::new();
+    env.run([
+        "enroll",
+        "zoë",
+        "--email",
+        "zoe@gmail.com",
+        "--confirmed",
+        "--name",
+        "Zoë Ñ",
+    ])
+    .code(2); // usernames are ASCII; the name carries the accents
+    env.run([
+        "enroll",
+        "zoe",
+        "--email",
+        "zoe@gmail.com",
+        "--confirmed",
+        "--name",
+        "Zoë Ñ",
+    ])
+    .ok();
+    let out = env.command().args(["export", "--excel"]).output().unwrap();
+    assert!(out.stdout.starts_with(b"\xef\xbb\xbfusername,"));
+    let plain = env.command().args(["export"]).output().unwrap();
+    assert!(plain.stdout.starts_with(b"username,"));
+    let j = env
+        .run(["--json", "import", "-"])
+        .stdin(&out.stdout)
+        .ok()
+        .json();
+    assert_eq!(j["unchanged"], 1);
+    env.run(["export", "--excel", "--format", "json"]).code(2);
+}
+
+#[test]
+fn a_cp1252_file_gets_a_hint_to_save_as_csv_utf8() {
+    let env = TestEnv::new();
+    // "Zoë" in cp1252: ë is 0xEB.
+    let d = env
+        .run(["import", "-"])
+        .stdin(b"username,name\nzoe,Zo\xeb\n".as_slice())
+        .code(6);
+    d.stdout_has("line 2: name: invalid UTF-8");
+    d.stderr_has("hint: save the file as \"CSV UTF-8\"");
+    env.run(["import", "-"])
+        .stdin(b"username,n\xe4me\nzoe,Zoe\n".as_slice())
+        .code(6)
+        .stderr_has("CSV UTF-8");
+}
+
+#[test]
+fn skip_invalid_that_wrote_rows_exits_0_and_says_how_many_it_rejected() {
+    let env = TestEnv::new();
+    let d = env
+        .run(["import", "--skip-invalid", "-"])
+        .stdin("username,phone\nok1,+16174322000\nbad,12\nok2,\n")
+        .ok();
+    d.stdout_has("line 3: phone:");
+    d.stderr_has("1 of 3 rows rejected (listed above), the other 2 imported");
+    assert_eq!(env.sql("SELECT count(*) FROM users"), "2");
+    // Nothing valid: still a failure.
+    env.run(["import", "--skip-invalid", "-"])
+        .stdin("username,phone\nbad,12\n")
+        .code(6);
+}

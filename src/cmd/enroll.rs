@@ -150,9 +150,10 @@ pub(crate) const NEEDS_REPLACE: &str = "would replace a confirmed contact";
 pub(crate) enum AuditEach {
     /// One row per change (enroll, prompt).
     Every,
-    /// Only replacements and pending replacements, which record the old address for
-    /// investigations; a bulk import writes one summary row for the rest (a million
-    /// rows would otherwise write a million chained audit rows).
+    /// Only what someone answers for: replacements and pending replacements, which
+    /// record the old address for investigations, and every contact the import
+    /// vouches for (added confirmed, or confirmed). Unconfirmed additions are in the
+    /// import's summary row.
     Replacements,
 }
 
@@ -319,7 +320,7 @@ pub(crate) fn write(
             Change::Unchanged(_) => {}
             Change::Added(c) => {
                 sink.put_contact(user, c)?;
-                if every {
+                if every || c.confirmed() {
                     tx.audit(AuditEntry {
                         username: Some(&user.username),
                         action: "contact.add",
@@ -335,14 +336,13 @@ pub(crate) fn write(
             }
             Change::Confirmed(c) => {
                 sink.put_contact(user, c)?;
-                if every {
-                    tx.audit(AuditEntry {
-                        username: Some(&user.username),
-                        action: "contact.confirm",
-                        outcome: "ok",
-                        detail: Some(format!("{} {} (vouched by {source})", c.channel, c.address)),
-                    })?;
-                }
+                // Always audited: someone vouched for this contact.
+                tx.audit(AuditEntry {
+                    username: Some(&user.username),
+                    action: "contact.confirm",
+                    outcome: "ok",
+                    detail: Some(format!("{} {} (vouched by {source})", c.channel, c.address)),
+                })?;
             }
             Change::Replaced(o, c, dropped) => {
                 sink.put_contact(user, c)?;
