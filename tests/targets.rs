@@ -808,3 +808,47 @@ fn authenticate_rehashes_after_the_argon2_cost_is_raised() {
         "1"
     );
 }
+
+#[test]
+fn a_contact_change_during_a_failed_change_keeps_the_window_closed() {
+    let dir = tempfile::tempdir().unwrap();
+    let env_dir = tempfile::tempdir().unwrap();
+    let db = env_dir.path().join("safecode.db");
+    let cfg = env_dir.path().join("config.toml");
+    // While the target is asked, an agent replaces the (stolen) phone; then the
+    // target fails. The window the thief's code opened must not come back.
+    let prog = script(
+        dir.path(),
+        "replace-then-fail",
+        &format!(
+            "cat >/dev/null\n'{bin}' --db '{db}' --config '{cfg}' enroll alice --phone +16174322999 --confirmed >/dev/null 2>&1 || exit 9\n\
+             echo 'directory unreachable' >&2\nexit 1\n",
+            bin = crate::common::bin().display(),
+            db = db.display(),
+            cfg = cfg.display()
+        ),
+    );
+    let env = TestEnv::new();
+    std::fs::rename(&env.db, &db).unwrap();
+    let env = TestEnv {
+        db: db.clone(),
+        config: cfg.clone(),
+        ..env
+    };
+    env.config(&format!(
+        "[password]\ntarget = \"command\"\ncommand = \"{}\"\n",
+        prog.display()
+    ));
+    env.enrolled("alice");
+    set_with_code(&env, "alice", NEW)
+        .code(1)
+        .stderr_has("directory unreachable");
+    assert!(
+        !audit(&env).contains("window kept for a retry"),
+        "{}",
+        audit(&env)
+    );
+    env.run(["set-password", "alice", "--password-stdin"])
+        .stdin(format!("{NEW}\n"))
+        .code(4);
+}

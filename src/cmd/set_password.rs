@@ -155,7 +155,7 @@ pub(crate) fn change(
                     Ok(n) => break (Secret::new(n), None),
                     Err(e) => match crate::error::find(&e) {
                         Some(err) if err.kind == error::Kind::Policy => {
-                            eprintln!("{}; try another.", err.message);
+                            eprintln!("{}; try another.", err.message.trim_end_matches('.'));
                         }
                         _ => return Err(e),
                     },
@@ -178,7 +178,7 @@ pub(crate) fn change(
             // At the prompt, a refusal by the directory's own policy asks for
             // another password (the window was given back).
             Err(e) if source == Source::Prompt && e.kind == error::Kind::Policy => {
-                eprintln!("{}; try another.", e.message);
+                eprintln!("{}; try another.", e.message.trim_end_matches('.'));
                 code = None;
             }
             Err(e) => return Err(e.into()),
@@ -295,9 +295,10 @@ fn change_outside(
                 how(code.is_some(), must_change)
             )),
         })?;
-        Ok(Ok((u, window)))
+        let started = tx.last_audit_id()?;
+        Ok(Ok((u, window, started)))
     })?;
-    let (user, (window_id, until)) = match step {
+    let (user, (window_id, until), started) = match step {
         Ok(v) => v,
         Err(Some(e)) => return Err(e.into()),
         Err(None) => return Err(error::other("code check failed without a reason").into()),
@@ -318,7 +319,7 @@ fn change_outside(
                 })?;
             }
             Err(e) => {
-                let released = tx.release_window(window_id)?;
+                let released = tx.release_window(window_id, started)?;
                 tx.audit(AuditEntry {
                     username: Some(&user.username),
                     action: "password.set",

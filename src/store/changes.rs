@@ -27,18 +27,31 @@ pub fn window_tag(window_id: i64) -> String {
 impl Tx<'_> {
     /// Gives back a window claimed for a change whose target failed, so that the
     /// change can be retried within the window's time. Not when a newer window
-    /// was opened meanwhile (only the newest one admits a change).
-    pub fn release_window(&self, window_id: i64) -> anyhow::Result<bool> {
+    /// was opened meanwhile (only the newest one admits a change), nor when a
+    /// contact of the user changed since the claim (a contact change closes the
+    /// user's windows: whoever verified must verify again).
+    /// `since_audit_id` is the audit row of the claim (see [`Tx::last_audit_id`]).
+    pub fn release_window(&self, window_id: i64, since_audit_id: i64) -> anyhow::Result<bool> {
         let n = self
             .tx
             .execute(
                 "UPDATE reset_windows SET used_at = NULL WHERE id = ?1 AND used_at IS NOT NULL \
                  AND NOT EXISTS (SELECT 1 FROM reset_windows w WHERE w.user_id = reset_windows.user_id \
-                 AND w.id > reset_windows.id)",
-                [window_id],
+                     AND w.id > reset_windows.id) \
+                 AND NOT EXISTS (SELECT 1 FROM audit a JOIN users u ON u.id = reset_windows.user_id \
+                     WHERE a.username = u.username COLLATE NOCASE AND a.action LIKE 'contact.%' \
+                     AND a.id > ?2)",
+                params![window_id, since_audit_id],
             )
             .db()?;
         Ok(n == 1)
+    }
+
+    /// The id of the newest audit row (the one this transaction just wrote).
+    pub fn last_audit_id(&self) -> anyhow::Result<i64> {
+        self.tx
+            .query_row("SELECT coalesce(max(id), 0) FROM audit", [], |r| r.get(0))
+            .db()
     }
 
     /// Opens a reset window for a code just accepted and returns its id.
