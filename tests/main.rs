@@ -12,6 +12,7 @@ mod delivery;
 mod docs;
 mod foundation;
 mod fuzz_regressions;
+mod packaging;
 mod pty;
 mod races;
 mod security_doc;
