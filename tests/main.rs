@@ -9,6 +9,7 @@ mod bulk;
 mod codes;
 mod crash;
 mod delivery;
+mod desk;
 mod docs;
 mod foundation;
 mod fuzz_regressions;
