@@ -92,7 +92,10 @@ fn every_packaged_file_exists_and_conffiles_are_packaged() {
             );
         }
         targets.push(if target.ends_with('/') {
-            format!("/{target}{}", Path::new(source).file_name().unwrap().display())
+            format!(
+                "/{target}{}",
+                Path::new(source).file_name().unwrap().display()
+            )
         } else {
             format!("/{target}")
         });
@@ -108,7 +111,9 @@ fn every_packaged_file_exists_and_conffiles_are_packaged() {
     assert!(targets.contains(&"/usr/share/man/man1/*.1".to_string()));
     for c in ["safecode.bash", "_safecode", "safecode.fish"] {
         assert!(
-            deb["assets"].to_string().contains(&format!("completions/{c}")),
+            deb["assets"]
+                .to_string()
+                .contains(&format!("completions/{c}")),
             "completions/{c} is not packaged"
         );
     }
@@ -118,7 +123,7 @@ fn every_packaged_file_exists_and_conffiles_are_packaged() {
 fn units_and_sudoers_name_the_packaged_binary() {
     // sudoers matches commands by full path, and the units must run the file the
     // package installs.
-    let mut files: Vec<PathBuf> = matches("examples/systemd/*.service");
+    let files: Vec<PathBuf> = matches("examples/systemd/*.service");
     assert_eq!(files.len(), 2, "{files:?}");
     for f in files {
         let text = std::fs::read_to_string(&f).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
@@ -135,7 +140,10 @@ fn maintainer_scripts_parse_and_take_the_generated_parts() {
     for script in ["debian/postinst", "debian/postrm"] {
         let text = read(script);
         assert!(text.starts_with("#!/bin/sh\nset -e\n"), "{script}");
-        assert!(text.contains("\n#DEBHELPER#\n"), "{script} lacks #DEBHELPER#");
+        assert!(
+            text.contains("\n#DEBHELPER#\n"),
+            "{script} lacks #DEBHELPER#"
+        );
         let st = std::process::Command::new("sh")
             .arg("-n")
             .arg(repo().join(script))
