@@ -66,9 +66,15 @@ Examples:
   safecode enroll alice --phone '(617) 432-2000' --carrier verizon
   safecode enroll alice --email alice@gmail.com --confirmed
   safecode enroll bob --phone '+44 7400 123456'
+  safecode enroll bob --phone '(617) 555-0123' --confirmed   # stolen phone: replace now
 
+The user must exist (`safecode user add`, or `import`); an unknown name is exit 3.
 Without --confirmed a confirmation code is sent to each new contact; enter it with
-`safecode confirm USER`. Institution email addresses are refused (exit 4).")]
+`safecode confirm USER`. A new contact replacing a confirmed one is pending until
+then: the confirmed one keeps receiving reset codes. With --confirmed (you verified
+it) the replacement is immediate. Any replacement voids the codes sent to the old
+contact, closes an open reset window, and notifies the old contact and every other
+confirmed one. Institution email addresses are refused (exit 4).")]
     Enroll(EnrollArgs),
     /// Confirm a new contact with the code sent to it
     #[command(after_help = "\
@@ -76,11 +82,22 @@ Examples:
   safecode confirm alice             # prompts for the code on a terminal
   safecode confirm alice 123456
   echo 123456 | safecode confirm alice -
+  safecode confirm alice --resend    # send the pending contact a fresh code
 
-The code was sent by `safecode enroll` to the new phone or email. Exit 7 when it is
-wrong, expired or already used; `safecode enroll` again sends a new one.")]
+The code was sent by `safecode enroll` to the new phone or email. A new contact that
+replaces a confirmed one is pending: the confirmed one keeps receiving reset codes
+until the new one is confirmed here. Exit 7 when the code is wrong, expired or
+already used (then --resend); exit 4 when nothing waits for confirmation.")]
     Confirm(ConfirmArgs),
     /// Remove one contact (refused if it is the last confirmed one)
+    #[command(after_help = "\
+Examples:
+  safecode unenroll alice --email
+  safecode unenroll alice --phone    # also drops a pending replacement phone
+
+Voids the codes sent to the removed contact, closes an open reset window, and
+notifies the removed contact and every other confirmed one. Refused (exit 4) for
+the last confirmed contact: SafeCode cannot be disabled.")]
     Unenroll(UnenrollArgs),
     /// Record a skipped registration prompt
     Skip(SelfUserArg),
@@ -145,10 +162,20 @@ Examples:
   safecode import contacts.csv
   safecode import - --skip-invalid < hr-export.csv
 
-Columns: username (required), name, phone, carrier, email, in any order. Any invalid
-row means nothing is written (exit 6) unless --skip-invalid.")]
+Columns: username (required), name, phone, carrier, email, phone_confirmed,
+email_confirmed (yes/no), in any order. Any invalid row means nothing is written
+(exit 6); with --skip-invalid the valid rows are written, the others listed, exit 0.
+Save spreadsheets as \"CSV UTF-8\".")]
     Import(ImportArgs),
     /// Export users and contacts as CSV (the import format) or JSON
+    #[command(after_help = "\
+Examples:
+  safecode export > contacts.csv
+  safecode export --excel > contacts-for-excel.csv
+  safecode export --format json | jq '.[] | select(.phone == null) | .username'
+
+Columns: username, name, phone, carrier, email, phone_confirmed, email_confirmed.
+Importing the file again changes nothing: a contact marked `no` is not vouched for.")]
     Export(ExportArgs),
     /// Delete codes and reset windows that can no longer be used, and old audit rows
     #[command(after_help = "\
@@ -212,9 +239,16 @@ pub struct UserAddArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum StateArg {
+    /// At least one confirmed contact
     Enrolled,
+    /// Not enrolled, skips left
     MaySkip,
+    /// Not enrolled, no skips left
     MustRegister,
+    /// A contact waits for its confirmation code (new, or replacing a confirmed one)
+    Pending,
+    /// Locked after too many consecutive wrong codes (`safecode user unlock`)
+    Locked,
 }
 
 #[derive(Debug, Args)]
@@ -222,8 +256,8 @@ pub struct UserListArgs {
     /// Only users in this enrollment state
     #[arg(long)]
     pub state: Option<StateArg>,
-    /// At most this many users
-    #[arg(long)]
+    /// At most this many users [default: all; 0 also means all]
+    #[arg(long, value_name = "N")]
     pub limit: Option<u32>,
 }
 
@@ -238,7 +272,7 @@ pub struct UserRemoveArgs {
 
 #[derive(Debug, Args)]
 pub struct EnrollArgs {
-    /// Username; created if it does not exist [default: yours, the caller's]
+    /// Username of an existing user (`safecode user add` adds one) [default: yours, the caller's]
     #[arg(default_value = "", hide_default_value = true)]
     pub user: String,
     /// Mobile number; without +country code the configured default_region applies
@@ -250,12 +284,10 @@ pub struct EnrollArgs {
     /// Email address outside the institution
     #[arg(long, value_name = "ADDRESS")]
     pub email: Option<String>,
-    /// The contact was verified in person: no confirmation code is sent
+    /// The contact was verified in person: no confirmation code is sent, and it
+    /// replaces a confirmed contact at once
     #[arg(long)]
     pub confirmed: bool,
-    /// Display name (for a new user)
-    #[arg(long)]
-    pub name: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -264,7 +296,11 @@ pub struct ConfirmArgs {
     #[arg(default_value = "", hide_default_value = true)]
     pub user: String,
     /// The confirmation code; prompted for on a terminal, `-` reads stdin
+    #[arg(conflicts_with = "resend")]
     pub code: Option<String>,
+    /// Send each contact waiting for confirmation a fresh code (the old one is voided)
+    #[arg(long)]
+    pub resend: bool,
 }
 
 #[derive(Debug, Args)]
@@ -362,6 +398,9 @@ pub struct ExportArgs {
     /// Output format
     #[arg(long, default_value = "csv")]
     pub format: ExportFormat,
+    /// Start the CSV with a UTF-8 byte-order mark, so Excel shows accented names right
+    #[arg(long)]
+    pub excel: bool,
 }
 
 #[derive(Debug, Args)]
@@ -388,8 +427,8 @@ pub struct AuditArgs {
     /// Only rows newer than this (e.g. 24h, 30d)
     #[arg(long, value_name = "DURATION")]
     pub since: Option<String>,
-    /// At most this many rows [default: 50; 0 for all]
-    #[arg(long)]
+    /// At most this many rows [default: 50; 0 means all]
+    #[arg(long, value_name = "N")]
     pub limit: Option<u32>,
     /// Walk the hash chain; exit 1 naming the first row that does not match
     #[arg(long)]

@@ -7,8 +7,10 @@ mod common;
 
 mod bulk;
 mod codes;
+mod contacts;
 mod crash;
 mod delivery;
+mod desk;
 mod docs;
 mod foundation;
 mod fuzz_regressions;
