@@ -14,14 +14,14 @@
 use serde_json::json;
 
 use crate::Ctx;
-use crate::cli::UserArg;
+use crate::cli::SelfUserArg;
 use crate::config::Argon2Config;
 use crate::error;
 use crate::password;
 use crate::store::AuditEntry;
 use crate::target::{self, Account};
 
-pub fn run(a: UserArg, ctx: &Ctx) -> anyhow::Result<u8> {
+pub fn run(a: SelfUserArg, ctx: &Ctx) -> anyhow::Result<u8> {
     let candidate = super::password::authtok_from_stdin()?;
     let mut store = ctx.open()?;
     let target = target::from_config(&ctx.config)?;

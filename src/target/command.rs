@@ -6,13 +6,15 @@
 //!
 //! Exit 0 means the password was set; exit 4 that the site's own policy refused it
 //! (safecode exits 4 with the program's first stderr line); anything else is a
-//! failure (exit 1). The program runs in its own process group, with a fixed
-//! minimal environment (none of the caller's variables), and is killed with
-//! everything it started at `[password] command_timeout`.
+//! failure (exit 1). The program runs in its own process group, with the fixed
+//! child environment of `system::apply_child_env` (under root only PATH and LANG;
+//! never a `SAFECODE_*` variable), and is killed with everything it started at
+//! `[password] command_timeout`.
 //!
-//! The program runs as safecode does, as root under sudo, so it must be owned by
-//! root (or, in direct use, by the user running safecode) and not writable by
-//! group or others, nor may its directory be.
+//! The program runs as safecode does, as root under sudo, so as root it and every
+//! directory above it must be root's and not writable by group or others
+//! (`system::check_root_owned`); in direct use it must be the user's or root's,
+//! and neither it nor its directory writable by group or others.
 
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
@@ -24,16 +26,6 @@ use crate::config::{PasswordConfig, Secs};
 use crate::error::{self, Error};
 use crate::send::command::{RunFailure, describe, run_program};
 use crate::send::{Check, Status, quote};
-
-/// The whole environment the program gets.
-const ENVIRONMENT: [(&str, &str); 3] = [
-    (
-        "PATH",
-        "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-    ),
-    ("LANG", "C.UTF-8"),
-    ("LC_ALL", "C.UTF-8"),
-];
 
 /// Exit status by which a program says the site's policy refused the password.
 pub const EXIT_REFUSED: i32 = 4;
@@ -104,6 +96,15 @@ pub(crate) fn safe_program(path: &Path, euid: u32) -> Result<(), Error> {
                 .hint(format!("chmod 755 {shown}")),
         );
     }
+    if euid == 0 {
+        // As root: the program and every directory above it must be root's.
+        return crate::system::check_root_owned(path).map_err(|u| {
+            error::other(format!("refusing [password] command {shown}: {u}")).hint(format!(
+                "a program root runs must be root's: chown root:root {q} && chmod go-w {q}",
+                q = u.path.display()
+            ))
+        });
+    }
     let owner_ok = |uid: u32| uid == 0 || uid == euid;
     let mut checked: Vec<(PathBuf, std::fs::Metadata)> = vec![(path.to_path_buf(), meta)];
     if let Some(dir) = path.parent()
@@ -156,10 +157,10 @@ impl PasswordTarget for CommandTarget {
     fn set_password(&self, username: &str, password: &str) -> Result<Change, Error> {
         self.preflight()?;
         let mut cmd = Command::new(&self.program);
-        cmd.arg(username).env_clear().current_dir("/");
-        for (k, v) in ENVIRONMENT {
-            cmd.env(k, v);
-        }
+        cmd.arg(username).current_dir("/");
+        // A fixed allow-list (PATH and LANG under root), never our environment,
+        // which under sudo is the caller's and holds our secrets.
+        crate::system::apply_child_env(&mut cmd);
         let mut input = Vec::with_capacity(password.len() + 1);
         input.extend_from_slice(password.as_bytes());
         input.push(b'\n');

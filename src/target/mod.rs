@@ -72,10 +72,8 @@ pub trait PasswordTarget {
     fn check(&self) -> Vec<Check>;
 }
 
-/// The effective uid. (To move to `src/system/` with the other libc wrappers.)
 pub(crate) fn current_euid() -> u32 {
-    // SAFETY: geteuid cannot fail and has no preconditions.
-    unsafe { libc::geteuid() }
+    crate::system::effective_uid()
 }
 
 /// True when root was reached through sudo by someone else: the environment is
