@@ -76,6 +76,15 @@ pub(crate) fn validate(
             policy: false,
         });
     }
+    if let Some((e164, carrier)) = &out.phone
+        && let Some(why) = super::reach::phone_unreachable(cfg, carriers, e164, carrier.as_deref())
+    {
+        errors.push(FieldError {
+            column: "carrier",
+            message: why,
+            policy: true,
+        });
+    }
     if let Some(e) = email.map(str::trim).filter(|e| !e.is_empty()) {
         match contact::parse_email(
             e,
@@ -331,7 +340,7 @@ pub fn run(a: EnrollArgs, ctx: &Ctx) -> anyhow::Result<u8> {
             .collect::<Vec<_>>()
             .join("; ");
         let mut err = error::Error::new(if policy { Kind::Policy } else { Kind::Usage }, msg);
-        if policy {
+        if errs.iter().any(|e| e.policy && e.column == "email") {
             err = err.hint("register a personal or affiliate address outside the institution");
         }
         err
