@@ -85,6 +85,7 @@ complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_
 complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_subcommand_from list" -l state -d 'Only users in this enrollment state' -r -f -a "enrolled\t'At least one confirmed contact'
 may-skip\t'Not enrolled, skips left'
 must-register\t'Not enrolled, no skips left'
+pending\t'A contact waits for its confirmation code (new, or replacing a confirmed one)'
 locked\t'Locked after too many consecutive wrong codes (`safecode user unlock`)'"
 complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_subcommand_from list" -l limit -d 'At most this many users [default: all; 0 also means all]' -r
 complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_subcommand_from list" -l db -d 'Database file [default: $XDG_DATA_HOME/safecode/safecode.db, or `database` in the config]' -r -F
@@ -127,11 +128,10 @@ complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_
 complete -c safecode -n "__fish_safecode_using_subcommand enroll" -l phone -d 'Mobile number; without +country code the configured default_region applies' -r
 complete -c safecode -n "__fish_safecode_using_subcommand enroll" -l carrier -d 'Mobile carrier (see `safecode carriers`), for email-to-SMS gateways' -r
 complete -c safecode -n "__fish_safecode_using_subcommand enroll" -l email -d 'Email address outside the institution' -r
-complete -c safecode -n "__fish_safecode_using_subcommand enroll" -l name -d 'Display name (for a new user)' -r
 complete -c safecode -n "__fish_safecode_using_subcommand enroll" -l db -d 'Database file [default: $XDG_DATA_HOME/safecode/safecode.db, or `database` in the config]' -r -F
 complete -c safecode -n "__fish_safecode_using_subcommand enroll" -l config -d 'Configuration file [default: /etc/safecode/config.toml, then $XDG_CONFIG_HOME/safecode/config.toml]' -r -F
 complete -c safecode -n "__fish_safecode_using_subcommand enroll" -l actor -d 'A name for the audit log (e.g. your ticket handle), recorded beside the OS user' -r
-complete -c safecode -n "__fish_safecode_using_subcommand enroll" -l confirmed -d 'The contact was verified in person: no confirmation code is sent'
+complete -c safecode -n "__fish_safecode_using_subcommand enroll" -l confirmed -d 'The contact was verified in person: no confirmation code is sent, and it replaces a confirmed contact at once'
 complete -c safecode -n "__fish_safecode_using_subcommand enroll" -l dry-run -d 'Print messages instead of sending them'
 complete -c safecode -n "__fish_safecode_using_subcommand enroll" -l json -d 'Print one JSON document on stdout'
 complete -c safecode -n "__fish_safecode_using_subcommand enroll" -s q -l quiet -d 'Print errors only'
@@ -139,6 +139,7 @@ complete -c safecode -n "__fish_safecode_using_subcommand enroll" -s h -l help -
 complete -c safecode -n "__fish_safecode_using_subcommand confirm" -l db -d 'Database file [default: $XDG_DATA_HOME/safecode/safecode.db, or `database` in the config]' -r -F
 complete -c safecode -n "__fish_safecode_using_subcommand confirm" -l config -d 'Configuration file [default: /etc/safecode/config.toml, then $XDG_CONFIG_HOME/safecode/config.toml]' -r -F
 complete -c safecode -n "__fish_safecode_using_subcommand confirm" -l actor -d 'A name for the audit log (e.g. your ticket handle), recorded beside the OS user' -r
+complete -c safecode -n "__fish_safecode_using_subcommand confirm" -l resend -d 'Send each contact waiting for confirmation a fresh code (the old one is voided)'
 complete -c safecode -n "__fish_safecode_using_subcommand confirm" -l dry-run -d 'Print messages instead of sending them'
 complete -c safecode -n "__fish_safecode_using_subcommand confirm" -l json -d 'Print one JSON document on stdout'
 complete -c safecode -n "__fish_safecode_using_subcommand confirm" -s q -l quiet -d 'Print errors only'

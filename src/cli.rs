@@ -65,9 +65,15 @@ Examples:
   safecode enroll alice --phone '(617) 432-2000' --carrier verizon
   safecode enroll alice --email alice@gmail.com --confirmed
   safecode enroll bob --phone '+44 7400 123456'
+  safecode enroll bob --phone '(617) 555-0123' --confirmed   # stolen phone: replace now
 
+The user must exist (`safecode user add`, or `import`); an unknown name is exit 3.
 Without --confirmed a confirmation code is sent to each new contact; enter it with
-`safecode confirm USER`. Institution email addresses are refused (exit 4).")]
+`safecode confirm USER`. A new contact replacing a confirmed one is pending until
+then: the confirmed one keeps receiving reset codes. With --confirmed (you verified
+it) the replacement is immediate. Any replacement voids the codes sent to the old
+contact, closes an open reset window, and notifies the old contact and every other
+confirmed one. Institution email addresses are refused (exit 4).")]
     Enroll(EnrollArgs),
     /// Confirm a new contact with the code sent to it
     #[command(after_help = "\
@@ -75,11 +81,22 @@ Examples:
   safecode confirm alice             # prompts for the code on a terminal
   safecode confirm alice 123456
   echo 123456 | safecode confirm alice -
+  safecode confirm alice --resend    # send the pending contact a fresh code
 
-The code was sent by `safecode enroll` to the new phone or email. Exit 7 when it is
-wrong, expired or already used; `safecode enroll` again sends a new one.")]
+The code was sent by `safecode enroll` to the new phone or email. A new contact that
+replaces a confirmed one is pending: the confirmed one keeps receiving reset codes
+until the new one is confirmed here. Exit 7 when the code is wrong, expired or
+already used (then --resend); exit 4 when nothing waits for confirmation.")]
     Confirm(ConfirmArgs),
     /// Remove one contact (refused if it is the last confirmed one)
+    #[command(after_help = "\
+Examples:
+  safecode unenroll alice --email
+  safecode unenroll alice --phone    # also drops a pending replacement phone
+
+Voids the codes sent to the removed contact, closes an open reset window, and
+notifies the removed contact and every other confirmed one. Refused (exit 4) for
+the last confirmed contact: SafeCode cannot be disabled.")]
     Unenroll(UnenrollArgs),
     /// Record a skipped registration prompt
     Skip(UserArg),
@@ -225,6 +242,8 @@ pub enum StateArg {
     MaySkip,
     /// Not enrolled, no skips left
     MustRegister,
+    /// A contact waits for its confirmation code (new, or replacing a confirmed one)
+    Pending,
     /// Locked after too many consecutive wrong codes (`safecode user unlock`)
     Locked,
 }
@@ -259,7 +278,7 @@ pub struct UserRemoveArgs {
 
 #[derive(Debug, Args)]
 pub struct EnrollArgs {
-    /// Username; created if it does not exist
+    /// Username of an existing user (`safecode user add` adds one)
     pub user: String,
     /// Mobile number; without +country code the configured default_region applies
     #[arg(long, value_name = "NUMBER")]
@@ -270,12 +289,10 @@ pub struct EnrollArgs {
     /// Email address outside the institution
     #[arg(long, value_name = "ADDRESS")]
     pub email: Option<String>,
-    /// The contact was verified in person: no confirmation code is sent
+    /// The contact was verified in person: no confirmation code is sent, and it
+    /// replaces a confirmed contact at once
     #[arg(long)]
     pub confirmed: bool,
-    /// Display name (for a new user)
-    #[arg(long)]
-    pub name: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -283,7 +300,11 @@ pub struct ConfirmArgs {
     /// Username
     pub user: String,
     /// The confirmation code; prompted for on a terminal, `-` reads stdin
+    #[arg(conflicts_with = "resend")]
     pub code: Option<String>,
+    /// Send each contact waiting for confirmation a fresh code (the old one is voided)
+    #[arg(long)]
+    pub resend: bool,
 }
 
 #[derive(Debug, Args)]

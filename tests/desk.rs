@@ -164,6 +164,7 @@ fn human_times_follow_tz_and_json_stays_utc() {
 fn messages_do_not_stutter() {
     let env = TestEnv::new();
     // Vouching for an unconfirmed contact: "Confirmed …", not "Confirmed … (confirmed)".
+    env.user("cy");
     env.run(["--dry-run", "enroll", "cy", "--phone", "+16174322000"])
         .ok();
     let d = env
@@ -247,6 +248,7 @@ fn import_line_numbers_are_right_with_lf_crlf_and_quoted_newlines() {
 #[test]
 fn export_then_import_keeps_unconfirmed_contacts_unconfirmed() {
     let env = TestEnv::new();
+    env.user("una");
     env.run(["--dry-run", "enroll", "una", "--phone", "+16174322000"])
         .ok();
     env.run(["enroll", "una", "--email", "una@gmail.com", "--confirmed"])
@@ -267,6 +269,7 @@ fn export_then_import_keeps_unconfirmed_contacts_unconfirmed() {
     );
     // A new database from the same file: the phone waits for confirmation.
     let other = TestEnv::new();
+    other.user("ida");
     other.run(["import", "-"]).stdin(&csv).ok();
     let una = other.run(["--json", "user", "show", "una"]).ok().json();
     assert_eq!(una["phone"]["confirmed"], false);
@@ -289,6 +292,7 @@ fn export_then_import_keeps_unconfirmed_contacts_unconfirmed() {
 #[test]
 fn a_vouching_import_audits_each_contact_it_confirms() {
     let env = TestEnv::new();
+    env.user("wes");
     env.run(["--dry-run", "enroll", "wes", "--phone", "+16174322000"])
         .ok();
     env.run(["import", "-"])
@@ -303,26 +307,10 @@ fn a_vouching_import_audits_each_contact_it_confirms() {
 #[test]
 fn export_for_excel_starts_with_a_bom_and_imports_back() {
     let env = TestEnv::new();
-    env.run([
-        "enroll",
-        "zoë",
-        "--email",
-        "zoe@gmail.com",
-        "--confirmed",
-        "--name",
-        "Zoë Ñ",
-    ])
-    .code(2); // usernames are ASCII; the name carries the accents
-    env.run([
-        "enroll",
-        "zoe",
-        "--email",
-        "zoe@gmail.com",
-        "--confirmed",
-        "--name",
-        "Zoë Ñ",
-    ])
-    .ok();
+    env.run(["user", "add", "zoë", "--name", "Zoë Ñ"]).code(2); // usernames are ASCII; the name carries the accents
+    env.run(["user", "add", "zoe", "--name", "Zoë Ñ"]).ok();
+    env.run(["enroll", "zoe", "--email", "zoe@gmail.com", "--confirmed"])
+        .ok();
     let out = env.command().args(["export", "--excel"]).output().unwrap();
     assert!(out.stdout.starts_with(b"\xef\xbb\xbfusername,"));
     let plain = env.command().args(["export"]).output().unwrap();
@@ -371,11 +359,13 @@ fn skip_invalid_that_wrote_rows_exits_0_and_says_how_many_it_rejected() {
 #[test]
 fn user_find_by_phone_typed_any_way_email_name_or_username() {
     let env = TestEnv::new();
+    env.run(["user", "add", "asmith", "--name", "Ann Smith"])
+        .ok();
+    env.run(["user", "add", "bjones", "--name", "Bob Jones"])
+        .ok();
     env.run([
         "enroll",
         "asmith",
-        "--name",
-        "Ann Smith",
         "--phone",
         "+16174322000",
         "--email",
@@ -383,16 +373,8 @@ fn user_find_by_phone_typed_any_way_email_name_or_username() {
         "--confirmed",
     ])
     .ok();
-    env.run([
-        "enroll",
-        "bjones",
-        "--name",
-        "Bob Jones",
-        "--phone",
-        "+16175551234",
-        "--confirmed",
-    ])
-    .ok();
+    env.run(["enroll", "bjones", "--phone", "+16175551234", "--confirmed"])
+        .ok();
     env.run(["user", "add", "c_100%"]).code(2);
     let who = |text: &str| -> Vec<String> {
         env.run(["--json", "user", "find", text])
@@ -536,6 +518,7 @@ fn gateway_env() -> (TestEnv, crate::common::servers::Server) {
 #[test]
 fn gateway_phones_without_a_working_carrier_are_refused_at_entry() {
     let (env, _sink) = gateway_env();
+    env.user("ida");
     env.run(["enroll", "ida", "--phone", "+16174322000", "--confirmed"])
         .code(4)
         .stderr_has("cannot receive codes")
@@ -565,13 +548,14 @@ fn gateway_phones_without_a_working_carrier_are_refused_at_entry() {
         .run(["import", "-"])
         .stdin("username,phone,carrier\njo,+16174322001,\nkim,+16174322002,verizon\n")
         .code(6);
-    d.stdout_has("line 2: carrier: cannot receive codes");
+    d.stdout_has("line 2: carrier: +1 ***-***-2001 cannot receive codes");
     assert_eq!(
         env.sql("SELECT count(*) FROM users WHERE username IN ('jo', 'kim')"),
         "0"
     );
     // Without the gateway the same phone is fine.
     let other = TestEnv::new();
+    other.user("ida");
     other
         .run(["enroll", "ida", "--phone", "+16174322000", "--confirmed"])
         .ok();
@@ -580,6 +564,7 @@ fn gateway_phones_without_a_working_carrier_are_refused_at_entry() {
 #[test]
 fn reset_falls_back_to_a_confirmed_email_and_doctor_counts_unreachable_phones() {
     let (env, _sink) = gateway_env();
+    env.user("lou");
     env.run(["enroll", "lou", "--email", "lou@gmail.com", "--confirmed"])
         .ok();
     // Registered before the carrier shut its gateway down.
@@ -603,4 +588,26 @@ fn reset_falls_back_to_a_confirmed_email_and_doctor_counts_unreachable_phones() 
         .exec()
         .stdout_has("warn  reachable: 1 of 1 phones cannot get codes")
         .stdout_has("0 without a carrier, 1 with a discontinued");
+}
+
+#[test]
+fn a_number_reentered_without_its_carrier_keeps_it_under_the_gateway() {
+    let (env, _sink) = gateway_env();
+    env.user("may");
+    env.run([
+        "enroll",
+        "may",
+        "--phone",
+        "+16174322000",
+        "--carrier",
+        "verizon",
+        "--confirmed",
+    ])
+    .ok();
+    env.run(["enroll", "may", "--phone", "+16174322000", "--confirmed"])
+        .ok();
+    env.run(["import", "-"])
+        .stdin("username,phone\nmay,+16174322000\n")
+        .ok();
+    assert_eq!(env.sql("SELECT carrier FROM contacts"), "verizon");
 }

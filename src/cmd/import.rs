@@ -20,14 +20,14 @@ use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 use serde::Serialize;
 
-use super::clean_name;
 use super::enroll::{self, AuditEach, Change, NEEDS_REPLACE, NewContacts};
+use super::{clean_name, codes};
 use crate::Ctx;
 use crate::cli::ImportArgs;
 use crate::config::Config;
 use crate::contact::{self, Carrier};
 use crate::error;
-use crate::store::{AuditEntry, BulkWriter, Contact, Tx};
+use crate::store::{AuditEntry, BulkWriter, Contact, Store, Tx};
 
 /// The columns a file may have; `username` is required. `phone_confirmed` and
 /// `email_confirmed` (`yes` / `no`, written by `export`) say whether the import
@@ -466,6 +466,10 @@ struct Summary {
     updated: u64,
     unchanged: u64,
     rejected: u64,
+    /// Contacts replaced in force (each told, with the user's other confirmed ones).
+    replaced: u64,
+    /// Change notices delivered (or printed, with --dry-run).
+    notified: u64,
     /// Whether anything was written.
     written: bool,
     problems_total: u64,
@@ -489,20 +493,27 @@ impl Summary {
     }
 }
 
-struct Options {
+struct Options<'a> {
     write: bool,
     skip_invalid: bool,
     confirmed: bool,
     replace: bool,
+    cfg: &'a Config,
+    carriers: &'a [Carrier],
 }
 
 /// What a row changes: each contact vouched for (confirmed) unless `--unconfirmed`
 /// or its `*_confirmed` cell says `no`.
-fn plan_row(existing: &[Contact], row: &Row, o: &Options) -> anyhow::Result<Vec<Change>> {
+fn plan_row(
+    existing: &[Contact],
+    pending: &[Contact],
+    row: &Row,
+    o: &Options,
+) -> anyhow::Result<Vec<Change>> {
     let vouch = |cell: Option<bool>| o.confirmed && cell != Some(false);
     let (phone, email) = (vouch(row.phone_confirmed), vouch(row.email_confirmed));
     if phone == email {
-        return enroll::plan(existing, &row.contacts, phone, o.replace);
+        return enroll::plan(existing, pending, &row.contacts, phone, o.replace);
     }
     let only_phone = NewContacts {
         phone: row.contacts.phone.clone(),
@@ -512,8 +523,14 @@ fn plan_row(existing: &[Contact], row: &Row, o: &Options) -> anyhow::Result<Vec<
         phone: None,
         email: row.contacts.email.clone(),
     };
-    let mut changes = enroll::plan(existing, &only_phone, phone, o.replace)?;
-    changes.extend(enroll::plan(existing, &only_email, email, o.replace)?);
+    let mut changes = enroll::plan(existing, pending, &only_phone, phone, o.replace)?;
+    changes.extend(enroll::plan(
+        existing,
+        pending,
+        &only_email,
+        email,
+        o.replace,
+    )?);
     Ok(changes)
 }
 
@@ -525,17 +542,23 @@ fn store_row(bw: &BulkWriter<'_>, row: &Row, o: &Options, s: &mut Summary) -> an
     let writing = o.write && (s.rejected == 0 || o.skip_invalid);
     // Most rows of a large import are new users: add first, look up only if the
     // name is taken. A new user has no contacts, so nothing to look up or refuse.
-    if writing && let Some(user) = bw.add_user_if_new(&row.username, row.name.as_deref())? {
+    // A phone that can never get a code is refused (a row problem); such a row
+    // takes the slow path, where a number the user already has keeps its carrier.
+    let fresh = plan_row(&[], &[], row, o)?;
+    let reachable = super::reach::refused_phone(o.cfg, o.carriers, &fresh).is_none();
+    if writing
+        && reachable
+        && let Some(user) = bw.add_user_if_new(&row.username, row.name.as_deref())?
+    {
         s.created += 1;
-        let changes = plan_row(&[], row, o)?;
-        return enroll::write(tx, bw, &user, &changes, "import", AuditEach::Replacements);
+        return enroll::write(tx, bw, &user, &fresh, "import", AuditEach::Replacements);
     }
     let user = tx.user(&row.username)?;
-    let existing = match &user {
-        Some(u) => tx.contacts(u.id)?,
-        None => Vec::new(),
+    let (existing, pending) = match &user {
+        Some(u) => tx.contacts_with_pending(u.id)?,
+        None => (Vec::new(), Vec::new()),
     };
-    let changes = match plan_row(&existing, row, o) {
+    let changes = match plan_row(&existing, &pending, row, o) {
         Ok(c) => c,
         Err(e) => {
             let msg = format!("{e:#}");
@@ -556,6 +579,15 @@ fn store_row(bw: &BulkWriter<'_>, row: &Row, o: &Options, s: &mut Summary) -> an
             return Err(e);
         }
     };
+    if let Some(why) = super::reach::refused_phone(o.cfg, o.carriers, &changes) {
+        s.rejected += 1;
+        s.problem(Problem {
+            line: row.line,
+            column: Some("carrier"),
+            message: why,
+        });
+        return Ok(());
+    }
     let rename = match (&row.name, &user) {
         (Some(n), Some(u)) => u.name.as_deref() != Some(n.as_str()),
         _ => false,
@@ -578,7 +610,14 @@ fn store_row(bw: &BulkWriter<'_>, row: &Row, o: &Options, s: &mut Summary) -> an
         }
         None => tx.add_user(&row.username, row.name.as_deref())?,
     };
-    enroll::write(tx, bw, &user, &changes, "import", AuditEach::Replacements)
+    enroll::write(tx, bw, &user, &changes, "import", AuditEach::Replacements)?;
+    // The same rules as `enroll`: a replaced contact (and every other confirmed
+    // one) is told, once the import has committed.
+    for old in changes.iter().filter_map(|c| c.replaced()) {
+        bw.note_replaced(&user.username, old)?;
+        s.replaced += 1;
+    }
+    Ok(())
 }
 
 pub fn run(a: ImportArgs, ctx: &Ctx) -> anyhow::Result<u8> {
@@ -609,6 +648,8 @@ pub fn run(a: ImportArgs, ctx: &Ctx) -> anyhow::Result<u8> {
         skip_invalid: a.skip_invalid,
         confirmed: !a.unconfirmed,
         replace: a.replace_contacts,
+        cfg: &ctx.config,
+        carriers: &carriers,
     };
     let bar = progress_bar(ctx, size);
     let cfg = &ctx.config;
@@ -616,28 +657,37 @@ pub fn run(a: ImportArgs, ctx: &Ctx) -> anyhow::Result<u8> {
         let (tx, rx) = sync_channel::<Msg>(8);
         let carriers = &carriers;
         scope.spawn(move || read_rows(input, cfg, carriers, tx));
-        let result =
-            store.write_if(|t| {
-                let (summary, fatal) = write_rows(t, &rx, &opts, bar.as_ref())?;
-                let commit =
-                    fatal.is_none() && opts.write && (summary.rejected == 0 || opts.skip_invalid);
-                if commit {
-                    t.audit(AuditEntry {
+        let result = store.write_if(|t| {
+            let (summary, fatal) = write_rows(t, &rx, &opts, bar.as_ref())?;
+            let commit =
+                fatal.is_none() && opts.write && (summary.rejected == 0 || opts.skip_invalid);
+            if commit {
+                t.audit(AuditEntry {
                     username: None,
                     action: "import",
-                    outcome: if summary.rejected == 0 { "ok" } else { "partial" },
+                    outcome: if summary.rejected == 0 {
+                        "ok"
+                    } else {
+                        "partial"
+                    },
                     detail: Some(format!(
-                        "{source}: created {}, updated {}, unchanged {}, rejected {} (contacts {})",
+                        "{source}: created {}, updated {}, unchanged {}, rejected {}, \
+                         replaced {} (contacts {})",
                         summary.created,
                         summary.updated,
                         summary.unchanged,
                         summary.rejected,
-                        if opts.confirmed { "confirmed" } else { "unconfirmed" }
+                        summary.replaced,
+                        if opts.confirmed {
+                            "confirmed"
+                        } else {
+                            "unconfirmed"
+                        }
                     )),
                 })?;
-                }
-                Ok(((summary, fatal, commit), commit))
-            });
+            }
+            Ok(((summary, fatal, commit), commit))
+        });
         // Unblock the reader if the writer stopped early.
         drop(rx);
         result.map(|(mut s, f, commit)| {
@@ -651,7 +701,35 @@ pub fn run(a: ImportArgs, ctx: &Ctx) -> anyhow::Result<u8> {
     if let Some(e) = fatal {
         return Err(e.into());
     }
+    let mut summary = summary;
+    if summary.written && summary.replaced > 0 {
+        summary.notified = send_notices(ctx, &mut store)?;
+    }
     report(ctx, &a, &summary)
+}
+
+/// Notices per read of the list (bounded memory).
+const NOTICE_BATCH: i64 = 256;
+
+/// After the commit: tells each replaced contact, and the user's other confirmed
+/// contacts, as `enroll` does. Returns the notices delivered.
+fn send_notices(ctx: &Ctx, store: &mut Store) -> anyhow::Result<u64> {
+    let sender = codes::sender(ctx);
+    let mut after = 0;
+    let mut reached = 0u64;
+    loop {
+        let batch = store.import_notices(after, NOTICE_BATCH)?;
+        let Some(last) = batch.last() else { break };
+        after = last.id;
+        for n in &batch {
+            let Some(user) = store.read(|tx| tx.user(&n.username))? else {
+                continue;
+            };
+            let to = codes::notify_contact_change(ctx, store, &sender, &user, &n.old, false)?;
+            reached += to.len() as u64;
+        }
+    }
+    Ok(reached)
 }
 
 fn write_rows(

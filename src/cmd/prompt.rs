@@ -68,16 +68,26 @@ pub fn run(a: UserArg, ctx: &Ctx) -> anyhow::Result<u8> {
         return Ok(0);
     }
     let new = ask_contacts(ctx)?;
+    let carriers = contact::carriers(&ctx.config.carriers);
     let changes = store.write(|tx| {
         let u = find_user(tx, &a.user)?;
-        enroll::apply(tx, &u, &new, false, true, "prompt")
+        let changes = enroll::apply(tx, &u, &new, false, true, "prompt")?;
+        // `ask_contacts` already asked again for such a phone; this covers a number
+        // re-entered as it was, with a carrier that has since stopped.
+        if super::reach::refused_phone(&ctx.config, &carriers, &changes).is_some() {
+            return Err(error::policy(
+                "text messages cannot be sent to this phone; please register a personal email",
+            )
+            .into());
+        }
+        Ok(changes)
     })?;
     for c in changes.iter().filter(|c| c.is_change()) {
         ctx.out
             .say(&format!("Registered {}.", describe_contact(c.current())))?;
     }
     let sender = super::codes::sender(ctx);
-    super::confirm::after_enroll(ctx, &mut store, &sender, &user.username, &changes, true)
+    super::confirm::after_enroll(ctx, &mut store, &sender, &user, &changes, true)
         .map_err(|e| for_the_person(ctx, e))?;
     Ok(0)
 }

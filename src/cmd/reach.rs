@@ -4,6 +4,8 @@
 //! when a phone is entered (`enroll`, `import`, `prompt`), and by `doctor` over
 //! the stored contacts.
 
+use super::codes::masked;
+use super::enroll::Change;
 use crate::config::Config;
 use crate::contact::{self, Carrier};
 use crate::send::Gateway;
@@ -45,6 +47,36 @@ pub(crate) fn phone_unreachable(
             };
             format!("cannot receive codes: {}{fix}", e.message)
         })
+}
+
+/// The first phone that `changes` route anew (added, or a new number or carrier)
+/// and that can never get a code, with why; `None` when every one can. A phone
+/// kept as it was stored is not refused here (`doctor` counts those).
+pub(crate) fn refused_phone(
+    cfg: &Config,
+    carriers: &[Carrier],
+    changes: &[Change],
+) -> Option<String> {
+    if !via_gateway(cfg) {
+        return None;
+    }
+    for ch in changes {
+        let (new, old) = match ch {
+            Change::Added(c) => (c, None),
+            Change::Replaced(o, c, _) => (c, Some(o)),
+            Change::Pending { current, new, .. } => (new, Some(current)),
+            Change::Confirmed(_) | Change::Unchanged(_) => continue,
+        };
+        if new.channel != crate::channel::Channel::Sms
+            || old.is_some_and(|o| o.address == new.address && o.carrier == new.carrier)
+        {
+            continue;
+        }
+        if let Some(why) = phone_unreachable(cfg, carriers, &new.address, new.carrier.as_deref()) {
+            return Some(format!("{} {why}", masked(new.channel, &new.address)));
+        }
+    }
+    None
 }
 
 /// The same for the person at `prompt`: what to do, without configuration talk.

@@ -24,7 +24,7 @@ use crate::error::{self, Error};
 use crate::who::Who;
 
 pub use audit::{AuditEntry, AuditRow};
-pub use bulk::{BulkWriter, ExportRow, PURGE_BATCH, PurgeKind};
+pub use bulk::{BulkWriter, ExportRow, ImportNotice, PURGE_BATCH, PurgeKind};
 pub use codes::{CodeRow, NewCode, Purpose};
 pub use find::{FindTerms, Found};
 pub use health::PurgeBacklog;
