@@ -8,7 +8,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 const AFTER_HELP: &str = "\
 Exit codes: 0 success, 1 other failure, 2 usage error, 3 not found, 4 refused by policy,
-5 delivery failed, 6 invalid input data, 7 code rejected; check: 10 may skip, 11 must register.
+5 delivery failed, 6 invalid input data, 7 code rejected, 8 not permitted for your role;
+check: 10 may skip, 11 must register.
 
 Examples:
   safecode init
@@ -38,7 +39,7 @@ pub struct Global {
     /// Configuration file [default: /etc/safecode/config.toml, then $XDG_CONFIG_HOME/safecode/config.toml]
     #[arg(long, global = true, env = "SAFECODE_CONFIG", value_name = "PATH")]
     pub config: Option<PathBuf>,
-    /// Print messages instead of sending them
+    /// Print messages instead of sending them (admin only: a printed code is a real code)
     #[arg(long, global = true, env = "SAFECODE_DRY_RUN", value_parser = clap::builder::FalseyValueParser::new())]
     pub dry_run: bool,
     /// Print one JSON document on stdout
@@ -99,17 +100,25 @@ notifies the removed contact and every other confirmed one. Refused (exit 4) for
 the last confirmed contact: SafeCode cannot be disabled.")]
     Unenroll(UnenrollArgs),
     /// Record a skipped registration prompt
-    Skip(UserArg),
+    Skip(SelfUserArg),
     /// For login scripts: exit 0 enrolled, 10 may skip, 11 must register
-    Check(UserArg),
+    #[command(after_help = "\
+Examples:
+  safecode check alice
+  sudo -n safecode check             # in a login script: the caller's own account
+
+Exit 0 enrolled, 10 may still skip, 11 must register now; any other status is a
+failure, and a login script must then not let the person pass (see
+examples/login.sh).")]
+    Check(SelfUserArg),
     /// Interactive Register / Skip dialog shown at login
-    Prompt(UserArg),
+    Prompt(SelfUserArg),
     /// Send a reset SafeCode
     #[command(after_help = "\
 Examples:
   safecode issue alice               # to the confirmed phone, else the email
   safecode issue alice --via email
-  safecode --dry-run issue alice     # print the message instead of sending it
+  safecode --dry-run issue alice     # admin: print the message (a real code) instead
   safecode issue alice --override-limit --reason 'caller on the line, ticket 4711'
 
 Refused (exit 4) for users who are not enrolled, are locked, or have had too many
@@ -140,14 +149,14 @@ contact of the user is told that the password changed.")]
     #[command(after_help = "\
 Examples:
   safecode reset alice
-  safecode --dry-run reset alice     # rehearse: the code is printed, not sent
+  safecode --dry-run reset alice     # admin: the (real) code is printed, not sent
   safecode reset alice --via email
 
 The agent reads the code the caller gives back, then types the new password twice
 (hidden). For scripts use `issue`, `verify` and `set-password` instead.")]
     Reset(ResetArgs),
     /// Read a password on stdin; exit 0 if it matches, 7 if not
-    Authenticate(UserArg),
+    Authenticate(SelfUserArg),
     /// Bulk-import users and contacts from CSV
     #[command(after_help = "\
 Examples:
@@ -222,6 +231,14 @@ pub struct UserArg {
     pub user: String,
 }
 
+/// For the commands a person may run on their own account (SPEC §7).
+#[derive(Debug, Args)]
+pub struct SelfUserArg {
+    /// Username (case-insensitive) [default: yours, the caller's]
+    #[arg(default_value = "", hide_default_value = true)]
+    pub user: String,
+}
+
 #[derive(Debug, Args)]
 pub struct UserAddArgs {
     /// Username: 1–64 letters, digits, '.', '_', '-', '@'
@@ -278,7 +295,8 @@ pub struct UserRemoveArgs {
 
 #[derive(Debug, Args)]
 pub struct EnrollArgs {
-    /// Username of an existing user (`safecode user add` adds one)
+    /// Username of an existing user (`safecode user add` adds one) [default: yours, the caller's]
+    #[arg(default_value = "", hide_default_value = true)]
     pub user: String,
     /// Mobile number; without +country code the configured default_region applies
     #[arg(long, value_name = "NUMBER")]
@@ -297,7 +315,8 @@ pub struct EnrollArgs {
 
 #[derive(Debug, Args)]
 pub struct ConfirmArgs {
-    /// Username
+    /// Username [default: yours, the caller's; give it when you give the code]
+    #[arg(default_value = "", hide_default_value = true)]
     pub user: String,
     /// The confirmation code; prompted for on a terminal, `-` reads stdin
     #[arg(conflicts_with = "resend")]

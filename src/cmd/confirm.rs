@@ -37,6 +37,15 @@ pub fn run(a: ConfirmArgs, ctx: &Ctx) -> anyhow::Result<u8> {
         if a.resend {
             return Err(e.into());
         }
+        // Still a verification attempt: audited (without whatever was typed).
+        store.write(|tx| {
+            tx.audit(AuditEntry {
+                username: Some(&user.username),
+                action: "confirm",
+                outcome: "none",
+                detail: Some("no contact waiting for confirmation".into()),
+            })
+        })?;
         let mut r = error::rejected(e.message);
         if let Some(h) = e.hint {
             r = r.hint(h);
@@ -115,7 +124,7 @@ fn resend(ctx: &Ctx, store: &mut Store, user: &User, waiting: &[Contact]) -> any
             ctx.out.say(&format!(
                 "{} a new confirmation code to {} (expires {}).",
                 if i.dry_run {
-                    "Printed (dry run, not sent)"
+                    "Printed, not sent:"
                 } else {
                     "Sent"
                 },
@@ -154,7 +163,7 @@ pub(crate) fn after_enroll(
         eprintln!(
             "{} a confirmation code to {}.",
             if issued.dry_run {
-                "Printed (dry run)"
+                "Printed, not sent:"
             } else {
                 "Sent"
             },
@@ -167,7 +176,15 @@ pub(crate) fn after_enroll(
         let max = ctx.config.policy.max_attempts;
         for _ in 0..max {
             let typed: String = dialoguer::Input::new()
-                .with_prompt(format!("Code sent to {}", issued.destination))
+                .with_prompt(format!(
+                    "Code {} {}",
+                    if issued.dry_run {
+                        "printed for"
+                    } else {
+                        "sent to"
+                    },
+                    issued.destination
+                ))
                 .interact_text()
                 .map_err(|e| error::other(format!("prompt: {e}")))?;
             let code = match codes::parse_typed(ctx, &typed) {

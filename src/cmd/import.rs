@@ -127,7 +127,7 @@ impl Layout {
                     )));
                 }
                 Some(k) => layout.index[k] = Some(i),
-                None => unknown.push(format!("`{}`", contact::printable(f.trim()))),
+                None => unknown.push(format!("`{}`", excerpt(f.trim()))),
             }
         }
         let hint = format!(
@@ -135,6 +135,11 @@ impl Layout {
             COLUMNS.join(",")
         );
         if !unknown.is_empty() {
+            let more = unknown.len().saturating_sub(MAX_QUOTED);
+            unknown.truncate(MAX_QUOTED);
+            if more > 0 {
+                unknown.push(format!("and {more} more"));
+            }
             return Err(error::invalid_data(format!(
                 "line 1: unknown column{} {} in the header",
                 if unknown.len() == 1 { "" } else { "s" },
@@ -163,6 +168,22 @@ pub(crate) fn unescape_cell(s: &str) -> &str {
     match s.strip_prefix('\'') {
         Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
         _ => s,
+    }
+}
+
+/// How many unknown header columns an error names.
+const MAX_QUOTED: usize = 3;
+
+/// A short, cleaned prefix of text from the file, for an error message: an
+/// error must not become a way to read a file (SPEC §7), even one the caller
+/// may read.
+fn excerpt(s: &str) -> String {
+    const MAX: usize = 24;
+    let clean = contact::printable(s);
+    if clean.chars().count() <= MAX {
+        clean
+    } else {
+        format!("{}…", clean.chars().take(MAX).collect::<String>())
     }
 }
 
@@ -239,7 +260,7 @@ fn check_row(
     } else if let Err(why) = contact::validate_username(username) {
         problems.push(p(
             Some("username"),
-            format!("`{}`: {why}", contact::printable(username)),
+            format!("`{}`: {why}", excerpt(username)),
         ));
     }
     let valid_username = problems.is_empty().then_some(username);
@@ -625,7 +646,7 @@ pub fn run(a: ImportArgs, ctx: &Ctx) -> anyhow::Result<u8> {
     let (input, size): (Box<dyn Read + Send>, Option<u64>) = if from_stdin {
         (Box::new(std::io::stdin()), None)
     } else {
-        let f = std::fs::File::open(&a.file).map_err(|e| {
+        let f = ctx.open_input(&a.file).map_err(|e| {
             if e.kind() == std::io::ErrorKind::NotFound {
                 error::not_found(format!("{} does not exist", a.file.display()))
             } else {

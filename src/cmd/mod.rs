@@ -64,6 +64,16 @@ pub fn run(command: Command, ctx: &Ctx) -> anyhow::Result<u8> {
     }
 }
 
+/// What a command says after notices went out: with `--dry-run` they were only
+/// printed, and saying "notified" would be a lie (SPEC §2).
+pub(crate) fn notified(ctx: &Ctx, reached: &[String]) -> String {
+    if ctx.global.dry_run {
+        format!("Printed, not sent: the notice to {}.", reached.join(", "))
+    } else {
+        format!("Notified {}.", reached.join(", "))
+    }
+}
+
 /// Validates a username argument (exit 2 with the reason).
 pub(crate) fn valid_username(name: &str) -> Result<(), error::Error> {
     contact::validate_username(name).map_err(|why| {

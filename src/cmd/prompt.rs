@@ -7,12 +7,12 @@ use dialoguer::{Input, Select};
 use super::enroll;
 use super::{describe_contact, find_user, skip};
 use crate::Ctx;
-use crate::cli::UserArg;
+use crate::cli::SelfUserArg;
 use crate::contact;
 use crate::enrollment::State;
 use crate::error;
 
-pub fn run(a: UserArg, ctx: &Ctx) -> anyhow::Result<u8> {
+pub fn run(a: SelfUserArg, ctx: &Ctx) -> anyhow::Result<u8> {
     if !ctx.interactive() {
         return Err(
             error::usage("`prompt` needs a terminal on stdin and stderr")
