@@ -11,6 +11,7 @@ mod audit;
 mod bulk;
 mod changes;
 mod codes;
+mod find;
 mod health;
 mod users;
 
@@ -27,6 +28,7 @@ pub use audit::{AuditEntry, AuditRow};
 pub use bulk::{BulkWriter, ExportRow, ImportNotice, PURGE_BATCH, PurgeKind};
 pub use changes::{UnfinishedChange, window_tag};
 pub use codes::{CodeRow, NewCode, Purpose};
+pub use find::{FindTerms, Found};
 pub use health::PurgeBacklog;
 pub use users::{Contact, ContactSink, User, UserFilter};
 
