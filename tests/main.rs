@@ -17,3 +17,4 @@ mod fuzz_regressions;
 mod pty;
 mod races;
 mod security_doc;
+mod sudo;
