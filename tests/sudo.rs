@@ -604,6 +604,25 @@ fn sudo_agent_resets_anyone_and_is_refused_admin_commands() {
         .ok()
         .stdout_has("Password changed for erin");
     s.sudo(&a, &[], &["user", "show", "carol"]).ok();
+    let d = s.sudo(&a, &[], &["doctor"]).exec();
+    assert!(
+        d.stdout
+            .contains(&format!("ok    access: you are {a} (sudo, agent)")),
+        "{d:?}"
+    );
+    assert!(
+        d.stdout
+            .contains(&format!("ok    access groups: group {} exists", s.group)),
+        "{d:?}"
+    );
+    assert!(
+        d.stdout
+            .contains(&format!("ok    access groups: user {} exists", s.admin)),
+        "{d:?}"
+    );
+    assert!(d.stdout.contains("ok    config owner:"), "{d:?}");
+    assert!(d.stdout.contains("ok    sms command owner:"), "{d:?}");
+    assert!(d.stdout.contains("ok    core dumps: off"), "{d:?}");
     s.sudo(&a, &[], &["audit", "erin"])
         .ok()
         .stdout_has(&format!("{a} (sudo, agent)"));
