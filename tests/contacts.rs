@@ -296,6 +296,10 @@ fn confirm_resend_sends_the_pending_contact_a_fresh_code() {
     d.stderr_has("no contact waiting")
         .stderr_has("safecode enroll jo");
     assert!(!d.stderr.contains("safecode issue"), "{}", d.stderr);
+    assert_eq!(
+        env.sql("SELECT count(*) FROM audit WHERE action = 'confirm' AND outcome = 'none'"),
+        "1"
+    );
 }
 
 #[test]
@@ -374,7 +378,8 @@ fn import_replace_contacts_follows_the_same_rules() {
         "1"
     );
     // --unconfirmed: the replacement is pending, the old phone stays in force.
-    std::fs::write(&csv, format!("username,phone\nmia,{NEW}\n")).unwrap();
+    // With the carrier gateways a new phone needs its carrier.
+    std::fs::write(&csv, format!("username,phone,carrier\nmia,{NEW},verizon\n")).unwrap();
     env.run([
         "import",
         "--replace-contacts",
@@ -413,7 +418,7 @@ fn a_version_1_database_upgrades_to_version_2_keeping_its_data() {
            VALUES (1, 'sms', '{OLD}', 'verizon', 5, 5), \
                   (2, 'email', 'new@gmail.com', NULL, NULL, 5);\n"
     );
-    let out = std::process::Command::new("sqlite3")
+    let out = crate::common::tool("sqlite3", "sqlite3")
         .arg(&env.db)
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::null())

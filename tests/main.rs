@@ -14,6 +14,7 @@ mod desk;
 mod docs;
 mod foundation;
 mod fuzz_regressions;
+mod packaging;
 mod pty;
 mod races;
 mod security_doc;

@@ -13,6 +13,7 @@ use serde_json::json;
 use crate::Ctx;
 use crate::clock;
 use crate::config::{self, Config};
+use crate::contact;
 use crate::error;
 use crate::send::{self, Check, Status};
 use crate::store::{self, Store};
@@ -148,7 +149,7 @@ fn database_checks(ctx: &Ctx) -> Vec<Check> {
         modes_check(path),
     ];
 
-    let store = match Store::inspect(path, ctx.who.clone()) {
+    let mut store = match Store::inspect(path, ctx.who.clone()) {
         Ok(s) => s,
         Err(e) => {
             checks.push(Check::new("schema", Status::Fail, with_hint(&e)));
@@ -198,6 +199,7 @@ fn database_checks(ctx: &Ctx) -> Vec<Check> {
     });
 
     if version == latest {
+        checks.extend(reach_check(ctx, &mut store));
         let now = clock::now();
         checks.push(match store.purge_backlog(now, now - PURGE_OVERDUE_SECS) {
             Ok(b) if b.stale > 0 => Check::new(
@@ -220,6 +222,47 @@ fn database_checks(ctx: &Ctx) -> Vec<Check> {
         });
     }
     checks
+}
+
+/// With SMS through the carrier gateways, phones without a carrier or with a
+/// discontinued (or unknown) one can never get a code: say how many there are.
+fn reach_check(ctx: &Ctx, store: &mut Store) -> Option<Check> {
+    if !super::reach::via_gateway(&ctx.config) {
+        return None;
+    }
+    let rows = match store.read(|tx| tx.contacts_by_channel()) {
+        Ok(r) => r,
+        Err(e) => return Some(Check::new("reachable", Status::Fail, format!("{e:#}"))),
+    };
+    let carriers = contact::carriers(&ctx.config.carriers);
+    let (mut phones, mut no_carrier, mut gone) = (0u64, 0u64, 0u64);
+    for (channel, carrier, _, n) in rows {
+        if channel != "sms" {
+            continue;
+        }
+        phones += n;
+        if carrier.is_empty() {
+            no_carrier += n;
+        } else if super::reach::gateway_of(&carriers, Some(&carrier)).is_none_or(|g| !g.active) {
+            gone += n;
+        }
+    }
+    Some(if no_carrier + gone == 0 {
+        Check::new(
+            "reachable",
+            Status::Ok,
+            format!("all {phones} phones have a carrier with a working gateway"),
+        )
+    } else {
+        Check::new(
+            "reachable",
+            Status::Warn,
+            format!(
+                "{} of {phones} phones cannot get codes through the carrier gateways: {no_carrier} without a carrier, {gone} with a discontinued or unknown one (hint: `safecode stats` lists phones by carrier; `safecode enroll USER --phone NUMBER --carrier NAME`, or register an email)",
+                no_carrier + gone
+            ),
+        )
+    })
 }
 
 /// The database and its `-wal` / `-shm` side files must be private (0600).

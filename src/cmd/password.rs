@@ -29,7 +29,7 @@ pub(crate) fn from_stdin() -> anyhow::Result<Zeroizing<String>> {
     std::io::stdin()
         .lock()
         .take(MAX_STDIN)
-        .read_line(&mut *line)
+        .read_line(&mut line)
         .map_err(|e| error::usage(format!("cannot read the password from stdin: {e}")))?;
     let pw = line.strip_suffix('\n').unwrap_or(&line);
     let pw = Zeroizing::new(pw.strip_suffix('\r').unwrap_or(pw).to_string());

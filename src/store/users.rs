@@ -67,6 +67,7 @@ macro_rules! user_cols {
     };
 }
 const USER_COLS: &str = user_cols!();
+pub(super) use user_cols;
 
 /// Inserts or replaces a user's contact on a channel: `?1` user id, then channel,
 /// address, carrier, preferred, confirmed_at, created_at.
@@ -90,7 +91,7 @@ impl ContactSink for Tx<'_> {
     }
 }
 
-fn user_from(r: &Row<'_>) -> rusqlite::Result<User> {
+pub(super) fn user_from(r: &Row<'_>) -> rusqlite::Result<User> {
     Ok(User {
         id: r.get(0)?,
         username: r.get(1)?,
@@ -223,7 +224,7 @@ impl Tx<'_> {
                 "SELECT channel, address, carrier, preferred, confirmed_at, created_at, 0 \
                  FROM contacts WHERE user_id = ?1 \
                  UNION ALL SELECT channel, address, carrier, preferred, NULL, created_at, 1 \
-                 FROM pending_contacts WHERE user_id = ?1 ORDER BY 1 DESC",
+                 FROM pending_contacts WHERE user_id = ?1",
             )
             .db()?;
         let mut rows = st.query([user_id]).db()?;
@@ -236,6 +237,9 @@ impl Tx<'_> {
                 current.push(c);
             }
         }
+        // Phone first, as `contacts` orders them (sorted here: no sorter per call).
+        current.sort_by_key(|c| c.channel != Channel::Sms);
+        pending.sort_by_key(|c| c.channel != Channel::Sms);
         Ok((current, pending))
     }
 
