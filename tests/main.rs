@@ -18,4 +18,5 @@ mod packaging;
 mod pty;
 mod races;
 mod security_doc;
+mod sudo;
 mod targets;

@@ -140,19 +140,16 @@ pub(crate) fn change(
             Source::Generate => {
                 let p = password::generate_passphrase().map_err(error::other)?;
                 let n = super::password::check(ctx, &p, &context, current)?;
-                (Secret::new(n), Some(p))
+                (n, Some(p))
             }
             Source::Stdin => {
-                let p = Secret::new(super::password::from_stdin()?);
-                (
-                    Secret::new(super::password::check(ctx, &p, &context, current)?),
-                    None,
-                )
+                let p = super::password::from_stdin()?;
+                (super::password::check(ctx, &p, &context, current)?, None)
             }
             Source::Prompt => loop {
-                let p = Secret::new(super::password::prompt("New password")?);
+                let p = super::password::prompt("New password")?;
                 match super::password::check(ctx, &p, &context, current) {
-                    Ok(n) => break (Secret::new(n), None),
+                    Ok(n) => break (n, None),
                     Err(e) => match crate::error::find(&e) {
                         Some(err) if err.kind == error::Kind::Policy => {
                             eprintln!("{}; try another.", err.message.trim_end_matches('.'));
