@@ -180,6 +180,7 @@ fn a_directory_policy_refusal_is_exit_4_and_the_window_stays_for_another_passwor
 
 #[test]
 fn fifty_racing_set_password_with_one_code_change_the_directory_once() {
+    let _guard = crate::common::burst();
     let slapd = Slapd::start(SlapdOptions::default());
     slapd.user("alice", OLD);
     let env = ldap_env(&slapd.url(), "");
