@@ -25,6 +25,7 @@ const PURGE_OVERDUE_SECS: i64 = 24 * 3600;
 pub fn run(ctx: &Ctx) -> anyhow::Result<u8> {
     let mut checks = vec![config_check(ctx), site_check(&ctx.config)];
     checks.extend(database_checks(ctx));
+    checks.extend(deployment_checks(ctx));
     checks.extend(
         send::dispatcher(&ctx.config, ctx.global.dry_run, Box::new(std::io::sink())).check(),
     );
@@ -321,4 +322,104 @@ fn size(bytes: u64) -> String {
     } else {
         format!("{} KiB", bytes.div_ceil(1024))
     }
+}
+
+/// The deployment of SPEC §7: who is asking and in which role, the ownership of
+/// what root relies on (configuration, database, `[sms] command`), the groups
+/// `[access]` names, and core dumps off.
+fn deployment_checks(ctx: &Ctx) -> Vec<Check> {
+    use crate::system;
+    let mut checks = vec![Check::new(
+        "access",
+        Status::Ok,
+        format!("you are {}", ctx.who.os_user),
+    )];
+    let as_root = system::effective_uid() == 0;
+    let trusted = |name: &str, what: &str, path: &Path| match system::check_root_owned(path) {
+        Ok(()) => Check::new(
+            name,
+            Status::Ok,
+            format!("{what} {} is root's", path.display()),
+        ),
+        Err(u) if as_root => Check::new(
+            name,
+            Status::Fail,
+            format!(
+                "{what} {}: {u} (hint: chown root:root, chmod go-w)",
+                path.display()
+            ),
+        ),
+        Err(u) => Check::new(
+            name,
+            Status::Warn,
+            format!(
+                "{what} {}: {u} (fine for direct use; not for sudo)",
+                path.display()
+            ),
+        ),
+    };
+    let system_config = Path::new(config::SYSTEM_CONFIG);
+    if system_config.exists() {
+        let mut c = trusted("config owner", "configuration", system_config);
+        if c.status == Status::Ok
+            && std::fs::metadata(system_config).is_ok_and(|m| m.mode() & 0o004 != 0)
+        {
+            c = Check::new(
+                "config owner",
+                Status::Warn,
+                format!(
+                    "{} is readable by everyone; chmod 600 it if it holds a password",
+                    system_config.display()
+                ),
+            );
+        }
+        checks.push(c);
+    }
+    if ctx.db_path.exists() {
+        checks.push(trusted("database owner", "database", &ctx.db_path));
+    }
+    if let Some(cmd) = &ctx.config.sms.command
+        && cmd.is_absolute()
+    {
+        checks.push(trusted("sms command owner", "[sms] command", cmd));
+    }
+    let access = &ctx.config.access;
+    let listed: Vec<&String> = access.admins.iter().chain(&access.agents).collect();
+    if listed.is_empty() && as_root {
+        checks.push(Check::new(
+            "access groups",
+            Status::Warn,
+            "[access] names no admins or agents: through sudo everyone is `self`",
+        ));
+    }
+    for entry in listed {
+        let (exists, what) = match entry.strip_prefix('%') {
+            Some(g) => (system::group_id(g).is_some(), format!("group {g}")),
+            None => (
+                system::account_by_name(entry).is_some(),
+                format!("user {entry}"),
+            ),
+        };
+        checks.push(if exists {
+            Check::new("access groups", Status::Ok, format!("{what} exists"))
+        } else {
+            Check::new(
+                "access groups",
+                Status::Fail,
+                format!(
+                    "[access] names {what}, which does not exist (hint: groupadd / fix the name)"
+                ),
+            )
+        });
+    }
+    checks.push(if system::hardened() {
+        Check::new(
+            "core dumps",
+            Status::Ok,
+            "off (not dumpable, RLIMIT_CORE 0)",
+        )
+    } else {
+        Check::new("core dumps", Status::Warn, "could not be turned off")
+    });
+    checks
 }
