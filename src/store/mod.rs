@@ -8,6 +8,7 @@
 //! `database is locked`.
 
 mod audit;
+mod backup;
 mod bulk;
 mod changes;
 mod codes;
@@ -25,6 +26,7 @@ use crate::error::{self, Error};
 use crate::who::Who;
 
 pub use audit::{AuditEntry, AuditRow};
+pub use backup::BackupOutcome;
 pub use bulk::{BulkWriter, ExportRow, ImportNotice, PURGE_BATCH, PurgeKind};
 pub use changes::{UnfinishedChange, window_tag};
 pub use codes::{CodeRow, NewCode, Purpose};
