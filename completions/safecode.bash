@@ -22,6 +22,9 @@ _safecode() {
             safecode,authenticate)
                 cmd="safecode__subcmd__authenticate"
                 ;;
+            safecode,backup)
+                cmd="safecode__subcmd__backup"
+                ;;
             safecode,carriers)
                 cmd="safecode__subcmd__carriers"
                 ;;
@@ -82,6 +85,9 @@ _safecode() {
             safecode__subcmd__user,add)
                 cmd="safecode__subcmd__user__subcmd__add"
                 ;;
+            safecode__subcmd__user,find)
+                cmd="safecode__subcmd__user__subcmd__find"
+                ;;
             safecode__subcmd__user,list)
                 cmd="safecode__subcmd__user__subcmd__list"
                 ;;
@@ -101,7 +107,7 @@ _safecode() {
 
     case "${cmd}" in
         safecode)
-            opts="-q -h -V --db --config --dry-run --json --actor --quiet --help --version init user enroll confirm unenroll skip check prompt issue verify set-password reset authenticate import export purge stats audit carriers doctor generate"
+            opts="-q -h -V --db --config --dry-run --json --actor --quiet --help --version init user enroll confirm unenroll skip check prompt issue verify set-password reset authenticate import export purge stats audit carriers backup doctor generate"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -186,6 +192,32 @@ _safecode() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        safecode__subcmd__backup)
+            opts="-q -h --db --config --dry-run --json --actor --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         safecode__subcmd__carriers)
             opts="-q -h --db --config --dry-run --json --actor --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -239,7 +271,7 @@ _safecode() {
             return 0
             ;;
         safecode__subcmd__confirm)
-            opts="-q -h --db --config --dry-run --json --actor --quiet --help"
+            opts="-q -h --resend --db --config --dry-run --json --actor --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -291,7 +323,7 @@ _safecode() {
             return 0
             ;;
         safecode__subcmd__enroll)
-            opts="-q -h --phone --carrier --email --confirmed --name --db --config --dry-run --json --actor --quiet --help"
+            opts="-q -h --phone --carrier --email --confirmed --db --config --dry-run --json --actor --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -306,10 +338,6 @@ _safecode() {
                     return 0
                     ;;
                 --email)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --name)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -333,7 +361,7 @@ _safecode() {
             return 0
             ;;
         safecode__subcmd__export)
-            opts="-q -h --format --db --config --dry-run --json --actor --quiet --help"
+            opts="-q -h --format --excel --db --config --dry-run --json --actor --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -441,7 +469,7 @@ _safecode() {
             return 0
             ;;
         safecode__subcmd__issue)
-            opts="-q -h --via --db --config --dry-run --json --actor --quiet --help"
+            opts="-q -h --via --override-limit --reason --db --config --dry-run --json --actor --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -449,6 +477,10 @@ _safecode() {
             case "${prev}" in
                 --via)
                     COMPREPLY=($(compgen -W "sms email" -- "${cur}"))
+                    return 0
+                    ;;
+                --reason)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --db)
@@ -669,7 +701,7 @@ _safecode() {
             return 0
             ;;
         safecode__subcmd__user)
-            opts="-q -h --db --config --dry-run --json --actor --quiet --help add list show remove unlock"
+            opts="-q -h --db --config --dry-run --json --actor --quiet --help add list show find remove unlock"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -724,6 +756,36 @@ _safecode() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        safecode__subcmd__user__subcmd__find)
+            opts="-q -h --limit --db --config --dry-run --json --actor --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         safecode__subcmd__user__subcmd__list)
             opts="-q -h --state --limit --db --config --dry-run --json --actor --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -732,7 +794,7 @@ _safecode() {
             fi
             case "${prev}" in
                 --state)
-                    COMPREPLY=($(compgen -W "enrolled may-skip must-register" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "enrolled may-skip must-register pending locked" -- "${cur}"))
                     return 0
                     ;;
                 --limit)

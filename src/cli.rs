@@ -8,7 +8,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 const AFTER_HELP: &str = "\
 Exit codes: 0 success, 1 other failure, 2 usage error, 3 not found, 4 refused by policy,
-5 delivery failed, 6 invalid input data, 7 code rejected; check: 10 may skip, 11 must register.
+5 delivery failed, 6 invalid input data, 7 code rejected, 8 not permitted for your role;
+check: 10 may skip, 11 must register.
 
 Examples:
   safecode init
@@ -38,7 +39,7 @@ pub struct Global {
     /// Configuration file [default: /etc/safecode/config.toml, then $XDG_CONFIG_HOME/safecode/config.toml]
     #[arg(long, global = true, env = "SAFECODE_CONFIG", value_name = "PATH")]
     pub config: Option<PathBuf>,
-    /// Print messages instead of sending them
+    /// Print messages instead of sending them (admin only: a printed code is a real code)
     #[arg(long, global = true, env = "SAFECODE_DRY_RUN", value_parser = clap::builder::FalseyValueParser::new())]
     pub dry_run: bool,
     /// Print one JSON document on stdout
@@ -65,9 +66,15 @@ Examples:
   safecode enroll alice --phone '(617) 432-2000' --carrier verizon
   safecode enroll alice --email alice@gmail.com --confirmed
   safecode enroll bob --phone '+44 7400 123456'
+  safecode enroll bob --phone '(617) 555-0123' --confirmed   # stolen phone: replace now
 
+The user must exist (`safecode user add`, or `import`); an unknown name is exit 3.
 Without --confirmed a confirmation code is sent to each new contact; enter it with
-`safecode confirm USER`. Institution email addresses are refused (exit 4).")]
+`safecode confirm USER`. A new contact replacing a confirmed one is pending until
+then: the confirmed one keeps receiving reset codes. With --confirmed (you verified
+it) the replacement is immediate. Any replacement voids the codes sent to the old
+contact, closes an open reset window, and notifies the old contact and every other
+confirmed one. Institution email addresses are refused (exit 4).")]
     Enroll(EnrollArgs),
     /// Confirm a new contact with the code sent to it
     #[command(after_help = "\
@@ -75,27 +82,48 @@ Examples:
   safecode confirm alice             # prompts for the code on a terminal
   safecode confirm alice 123456
   echo 123456 | safecode confirm alice -
+  safecode confirm alice --resend    # send the pending contact a fresh code
 
-The code was sent by `safecode enroll` to the new phone or email. Exit 7 when it is
-wrong, expired or already used; `safecode enroll` again sends a new one.")]
+The code was sent by `safecode enroll` to the new phone or email. A new contact that
+replaces a confirmed one is pending: the confirmed one keeps receiving reset codes
+until the new one is confirmed here. Exit 7 when the code is wrong, expired or
+already used (then --resend); exit 4 when nothing waits for confirmation.")]
     Confirm(ConfirmArgs),
     /// Remove one contact (refused if it is the last confirmed one)
+    #[command(after_help = "\
+Examples:
+  safecode unenroll alice --email
+  safecode unenroll alice --phone    # also drops a pending replacement phone
+
+Voids the codes sent to the removed contact, closes an open reset window, and
+notifies the removed contact and every other confirmed one. Refused (exit 4) for
+the last confirmed contact: SafeCode cannot be disabled.")]
     Unenroll(UnenrollArgs),
     /// Record a skipped registration prompt
-    Skip(UserArg),
+    Skip(SelfUserArg),
     /// For login scripts: exit 0 enrolled, 10 may skip, 11 must register
-    Check(UserArg),
+    #[command(after_help = "\
+Examples:
+  safecode check alice
+  sudo -n safecode check             # in a login script: the caller's own account
+
+Exit 0 enrolled, 10 may still skip, 11 must register now; any other status is a
+failure, and a login script must then not let the person pass (see
+examples/login.sh).")]
+    Check(SelfUserArg),
     /// Interactive Register / Skip dialog shown at login
-    Prompt(UserArg),
+    Prompt(SelfUserArg),
     /// Send a reset SafeCode
     #[command(after_help = "\
 Examples:
   safecode issue alice               # to the confirmed phone, else the email
   safecode issue alice --via email
-  safecode --dry-run issue alice     # print the message instead of sending it
+  safecode --dry-run issue alice     # admin: print the message (a real code) instead
+  safecode issue alice --override-limit --reason 'caller on the line, ticket 4711'
 
 Refused (exit 4) for users who are not enrolled, are locked, or have had too many
-codes recently; a failed delivery voids the code (exit 5).")]
+codes recently; a failed delivery voids the code (exit 5) and does not count
+against the sending limit.")]
     Issue(IssueArgs),
     /// Check a reset SafeCode; opens the reset window
     #[command(after_help = "\
@@ -114,21 +142,36 @@ Examples:
   safecode set-password alice --generate         # print a passphrase to change at login
   printf '%s\\n' \"$NEW\" | safecode set-password alice --password-stdin
 
-Refused (exit 4) outside the reset window or for a weak password. Every confirmed
-contact of the user is told that the password changed.")]
+Refused (exit 4) outside the reset window or for a weak password. The password is
+set at `[password] target`: safecode's database (builtin), an LDAP directory or a
+site program; a refusal by the directory's own policy is exit 4 with its message, a
+target that fails (exit 1) leaves the window open for a retry. Every confirmed
+contact of the user is told that the password changed, after the target said yes.")]
     SetPassword(SetPasswordArgs),
     /// Interactive: issue a code, take it back, set the password
     #[command(after_help = "\
 Examples:
   safecode reset alice
-  safecode --dry-run reset alice     # rehearse: the code is printed, not sent
+  safecode --dry-run reset alice     # admin: the (real) code is printed, not sent
   safecode reset alice --via email
 
 The agent reads the code the caller gives back, then types the new password twice
 (hidden). For scripts use `issue`, `verify` and `set-password` instead.")]
     Reset(ResetArgs),
-    /// Read a password on stdin; exit 0 if it matches, 7 if not
-    Authenticate(UserArg),
+    /// Read a password on stdin; exit 0 if it matches, 7 if not, 12 if it must be changed
+    #[command(after_help = "\
+Examples:
+  printf '%s\\n' \"$PASSWORD\" | safecode authenticate alice
+  printf '%s\\n' \"$PASSWORD\" | sudo -n safecode authenticate   # the caller's own account
+
+Checks the password where it lives (`[password] target`: the builtin hash, or a
+bind to the LDAP directory). One trailing newline, or one NUL byte as older
+pam_exec releases write, is not part of the password.
+
+Exit 0: it matches. 7: it does not, the user does not exist, or the user is locked
+(the same words for all three; each wrong password counts towards the lock). 12: it
+matches, but the password must be changed now (a generated one).")]
+    Authenticate(SelfUserArg),
     /// Bulk-import users and contacts from CSV
     #[command(after_help = "\
 Examples:
@@ -136,10 +179,20 @@ Examples:
   safecode import contacts.csv
   safecode import - --skip-invalid < hr-export.csv
 
-Columns: username (required), name, phone, carrier, email, in any order. Any invalid
-row means nothing is written (exit 6) unless --skip-invalid.")]
+Columns: username (required), name, phone, carrier, email, phone_confirmed,
+email_confirmed (yes/no), in any order. Any invalid row means nothing is written
+(exit 6); with --skip-invalid the valid rows are written, the others listed, exit 0.
+Save spreadsheets as \"CSV UTF-8\".")]
     Import(ImportArgs),
     /// Export users and contacts as CSV (the import format) or JSON
+    #[command(after_help = "\
+Examples:
+  safecode export > contacts.csv
+  safecode export --excel > contacts-for-excel.csv
+  safecode export --format json | jq '.[] | select(.phone == null) | .username'
+
+Columns: username, name, phone, carrier, email, phone_confirmed, email_confirmed.
+Importing the file again changes nothing: a contact marked `no` is not vouched for.")]
     Export(ExportArgs),
     /// Delete codes and reset windows that can no longer be used, and old audit rows
     #[command(after_help = "\
@@ -154,6 +207,18 @@ Examples:
     Audit(AuditArgs),
     /// Known mobile carriers and their email-to-SMS gateways
     Carriers,
+    /// A consistent copy of the database while agents work, checked before it is kept
+    #[command(after_help = "\
+Examples:
+  safecode backup /var/backups/safecode/safecode.db
+  # crontab (% must be escaped): a copy per weekday, kept a week
+  30 2 * * *  /usr/bin/safecode -q backup /var/backups/safecode/safecode-$(date +\\%a).db
+
+SQLite's online backup: agents and cron jobs go on working. The copy is written
+mode 0600 beside FILE, opened, its integrity and audit chain checked (as `audit
+--verify` does), and only then renamed to FILE, replacing an older copy. Restore
+by stopping safecode's users and copying FILE back, mode 0600.")]
+    Backup(BackupArgs),
     /// Check the database, file permissions, configuration and delivery
     Doctor,
     /// Write shell completions or man pages (for packagers)
@@ -169,6 +234,18 @@ pub enum UserCommand {
     List(UserListArgs),
     /// Show one user, their contacts and state
     Show(UserArg),
+    /// Find users by phone (typed any way), email, name or username part
+    #[command(after_help = "\
+Examples:
+  safecode user find 617.432.2000      # the same as (617) 432-2000 or +16174322000
+  safecode user find 2000              # the last digits of a phone, or any part
+  safecode user find Ann.Smith@gmail.com
+  safecode user find smith
+  safecode --json user find smith
+
+Contacts are masked with the last four digits shown, so the caller can be asked
+to confirm them. Case does not matter.")]
+    Find(UserFindArgs),
     /// Remove a user and everything about them
     Remove(UserRemoveArgs),
     /// Clear the failure lock
@@ -178,6 +255,14 @@ pub enum UserCommand {
 #[derive(Debug, Args)]
 pub struct UserArg {
     /// Username (case-insensitive)
+    pub user: String,
+}
+
+/// For the commands a person may run on their own account (SPEC §7).
+#[derive(Debug, Args)]
+pub struct SelfUserArg {
+    /// Username (case-insensitive) [default: yours, the caller's]
+    #[arg(default_value = "", hide_default_value = true)]
     pub user: String,
 }
 
@@ -195,9 +280,16 @@ pub struct UserAddArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum StateArg {
+    /// At least one confirmed contact
     Enrolled,
+    /// Not enrolled, skips left
     MaySkip,
+    /// Not enrolled, no skips left
     MustRegister,
+    /// A contact waits for its confirmation code (new, or replacing a confirmed one)
+    Pending,
+    /// Locked after too many consecutive wrong codes (`safecode user unlock`)
+    Locked,
 }
 
 #[derive(Debug, Args)]
@@ -205,8 +297,17 @@ pub struct UserListArgs {
     /// Only users in this enrollment state
     #[arg(long)]
     pub state: Option<StateArg>,
-    /// At most this many users
-    #[arg(long)]
+    /// At most this many users [default: all; 0 also means all]
+    #[arg(long, value_name = "N")]
+    pub limit: Option<u32>,
+}
+
+#[derive(Debug, Args)]
+pub struct UserFindArgs {
+    /// A phone number (any format, or its last digits), an email, or part of a name or username
+    pub text: String,
+    /// At most this many users [default: 50; 0 means all]
+    #[arg(long, value_name = "N")]
     pub limit: Option<u32>,
 }
 
@@ -221,7 +322,8 @@ pub struct UserRemoveArgs {
 
 #[derive(Debug, Args)]
 pub struct EnrollArgs {
-    /// Username; created if it does not exist
+    /// Username of an existing user (`safecode user add` adds one) [default: yours, the caller's]
+    #[arg(default_value = "", hide_default_value = true)]
     pub user: String,
     /// Mobile number; without +country code the configured default_region applies
     #[arg(long, value_name = "NUMBER")]
@@ -232,20 +334,23 @@ pub struct EnrollArgs {
     /// Email address outside the institution
     #[arg(long, value_name = "ADDRESS")]
     pub email: Option<String>,
-    /// The contact was verified in person: no confirmation code is sent
+    /// The contact was verified in person: no confirmation code is sent, and it
+    /// replaces a confirmed contact at once
     #[arg(long)]
     pub confirmed: bool,
-    /// Display name (for a new user)
-    #[arg(long)]
-    pub name: Option<String>,
 }
 
 #[derive(Debug, Args)]
 pub struct ConfirmArgs {
-    /// Username
+    /// Username [default: yours, the caller's; give it when you give the code]
+    #[arg(default_value = "", hide_default_value = true)]
     pub user: String,
     /// The confirmation code; prompted for on a terminal, `-` reads stdin
+    #[arg(conflicts_with = "resend")]
     pub code: Option<String>,
+    /// Send each contact waiting for confirmation a fresh code (the old one is voided)
+    #[arg(long)]
+    pub resend: bool,
 }
 
 #[derive(Debug, Args)]
@@ -280,6 +385,13 @@ pub struct IssueArgs {
     /// Channel [default: sms if a confirmed phone exists, else email]
     #[arg(long)]
     pub via: Option<Via>,
+    /// Send although the short sending limit (3 per 15 minutes) was reached; limits
+    /// of a day or longer still hold. Needs --reason
+    #[arg(long, requires = "reason")]
+    pub override_limit: bool,
+    /// Why the limit is overridden, for the audit log (e.g. a ticket number)
+    #[arg(long, value_name = "TEXT", requires = "override_limit")]
+    pub reason: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -343,6 +455,15 @@ pub struct ExportArgs {
     /// Output format
     #[arg(long, default_value = "csv")]
     pub format: ExportFormat,
+    /// Start the CSV with a UTF-8 byte-order mark, so Excel shows accented names right
+    #[arg(long)]
+    pub excel: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// Where to write the copy (replaced only once the new copy checks out)
+    pub file: PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -369,8 +490,8 @@ pub struct AuditArgs {
     /// Only rows newer than this (e.g. 24h, 30d)
     #[arg(long, value_name = "DURATION")]
     pub since: Option<String>,
-    /// At most this many rows [default: 50; 0 for all]
-    #[arg(long)]
+    /// At most this many rows [default: 50; 0 means all]
+    #[arg(long, value_name = "N")]
     pub limit: Option<u32>,
     /// Walk the hash chain; exit 1 naming the first row that does not match
     #[arg(long)]

@@ -20,6 +20,8 @@ pub enum Kind {
     InvalidData,
     /// A SafeCode was wrong, expired, already used, or none is outstanding.
     CodeRejected,
+    /// The caller's role does not allow this command, option or user (SPEC §7).
+    NotPermitted,
 }
 
 impl Kind {
@@ -33,6 +35,7 @@ impl Kind {
             Kind::Delivery => 5,
             Kind::InvalidData => 6,
             Kind::CodeRejected => 7,
+            Kind::NotPermitted => 8,
         }
     }
 }
@@ -41,6 +44,10 @@ impl Kind {
 pub const EXIT_MAY_SKIP: u8 = 10;
 /// Exit status of `check` for a user who must register now.
 pub const EXIT_MUST_REGISTER: u8 = 11;
+
+/// Exit status of `authenticate` when the password is right but must be changed
+/// now (a generated one an agent has seen).
+pub const EXIT_MUST_CHANGE: u8 = 12;
 
 /// A failure with a kind (its exit code), a one-line message and an optional hint.
 #[derive(Debug)]
@@ -92,6 +99,9 @@ pub fn invalid_data(message: impl Into<String>) -> Error {
 pub fn rejected(message: impl Into<String>) -> Error {
     Error::new(Kind::CodeRejected, message)
 }
+pub fn not_permitted(message: impl Into<String>) -> Error {
+    Error::new(Kind::NotPermitted, message)
+}
 pub fn other(message: impl Into<String>) -> Error {
     Error::new(Kind::Other, message)
 }
@@ -116,12 +126,14 @@ mod tests {
             (Kind::Delivery, 5),
             (Kind::InvalidData, 6),
             (Kind::CodeRejected, 7),
+            (Kind::NotPermitted, 8),
         ];
         for (kind, code) in table {
             assert_eq!(kind.exit_code(), code, "{kind:?}");
         }
         assert_eq!(EXIT_MAY_SKIP, 10);
         assert_eq!(EXIT_MUST_REGISTER, 11);
+        assert_eq!(EXIT_MUST_CHANGE, 12);
     }
 
     #[test]

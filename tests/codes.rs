@@ -276,6 +276,7 @@ fn issue_without_delivery_configured_names_the_keys() {
 #[test]
 fn via_email_picks_the_email() {
     let env = TestEnv::new();
+    env.run(["user", "add", "pam"]).ok();
     env.run([
         "enroll",
         "pam",
@@ -423,9 +424,10 @@ fn generated_passwords_are_shown_once_and_flagged() {
     let pw = j["generated_password"].as_str().unwrap().to_string();
     assert!(pw.split('-').count() >= 5, "{pw}");
     assert_eq!(j["must_change_password"], true);
+    // Exit 12: right password, but it must be changed now.
     env.run(["authenticate", "uma"])
         .stdin(format!("{pw}\n"))
-        .ok()
+        .code(12)
         .stdout_has("must be changed");
     let s = env.run(["--json", "user", "show", "uma"]).ok().json();
     assert_eq!(s["must_change_password"], true);
@@ -454,6 +456,7 @@ fn authenticate_unknown_user_looks_like_a_wrong_password() {
 #[test]
 fn confirm_a_new_contact_with_its_code() {
     let env = TestEnv::new();
+    env.run(["user", "add", "wes"]).ok();
     let d = env
         .run(["--dry-run", "enroll", "wes", "--email", "wes@gmail.com"])
         .ok();
@@ -491,6 +494,7 @@ fn replacing_a_contact_notifies_the_old_one_and_voids_its_codes() {
 #[test]
 fn secrets_never_reach_the_database_files() {
     let env = TestEnv::new();
+    env.run(["user", "add", "yul"]).ok();
     env.run([
         "enroll",
         "yul",
@@ -502,7 +506,7 @@ fn secrets_never_reach_the_database_files() {
     ])
     .ok();
     // Keep a reader open so the WAL file is not checkpointed away.
-    let mut reader = std::process::Command::new("sqlite3")
+    let mut reader = crate::common::tool("sqlite3", "sqlite3")
         .arg(&env.db)
         .stdin(Stdio::piped())
         .stdout(Stdio::null())

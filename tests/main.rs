@@ -7,11 +7,16 @@ mod common;
 
 mod bulk;
 mod codes;
+mod contacts;
 mod crash;
 mod delivery;
+mod desk;
 mod docs;
 mod foundation;
 mod fuzz_regressions;
+mod packaging;
 mod pty;
 mod races;
 mod security_doc;
+mod sudo;
+mod targets;

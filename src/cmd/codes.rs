@@ -87,8 +87,16 @@ fn ser_time<S: serde::Serializer>(t: &i64, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&clock::rfc3339(*t))
 }
 
-/// Picks the contact for a target, or says why there is none (exit 4).
-fn pick(user: &User, contacts: &[Contact], target: Target) -> Result<Contact, Error> {
+/// Picks the contact for a target, or says why there is none (exit 4). Reset codes
+/// go only to confirmed contacts in force (a pending replacement gets none until it
+/// is confirmed); a confirmation code goes to the pending replacement on the
+/// channel, else to the unconfirmed contact there.
+fn pick(
+    user: &User,
+    contacts: &[Contact],
+    pending: &[Contact],
+    target: Target,
+) -> Result<Contact, Error> {
     match target {
         Target::Reset { via } => {
             let confirmed: Vec<&Contact> = contacts.iter().filter(|c| c.confirmed()).collect();
@@ -123,28 +131,65 @@ fn pick(user: &User, contacts: &[Contact], target: Target) -> Result<Contact, Er
                 .hint("leave out --via to use the confirmed contact")
             })
         }
-        Target::Confirm(ch) => contacts
+        Target::Confirm(ch) => pending
             .iter()
-            .find(|c| c.channel == ch && !c.confirmed())
+            .find(|c| c.channel == ch)
+            .or_else(|| contacts.iter().find(|c| c.channel == ch && !c.confirmed()))
             .cloned()
-            .ok_or_else(|| {
-                error::policy(format!(
-                    "{} has no unconfirmed {} to confirm",
-                    user.username, ch
-                ))
-            }),
+            .ok_or_else(|| nothing_to_confirm(&user.username)),
     }
 }
 
+/// How the sending limits apply to one issue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Limits<'a> {
+    /// Every `issue_limit` holds.
+    All,
+    /// An agent overrides the short limits for a caller on the line, with a
+    /// reason for the audit log; limits over a day or longer still hold (the
+    /// ceiling against floods and SMS pumping).
+    Override { reason: &'a str },
+}
+
+/// Limits at least this long are not overridden.
+const DAILY: i64 = 24 * 3600;
+
+/// The refusal when no contact of the user waits for confirmation (exit 4).
+pub(crate) fn nothing_to_confirm(username: &str) -> Error {
+    error::policy(format!(
+        "{username} has no contact waiting for confirmation"
+    ))
+    .hint(format!(
+        "register one first: safecode enroll {username} --phone NUMBER (or --email ADDRESS)"
+    ))
+}
+
 /// Checks the sending rate limit; on refusal says when the next code may go out.
-fn rate_limit(tx: &Tx<'_>, ctx: &Ctx, user: &User, now: i64) -> anyhow::Result<Result<(), Error>> {
+/// Returns the limits that `Limits::Override` let through, if any.
+fn rate_limit(
+    tx: &Tx<'_>,
+    ctx: &Ctx,
+    user: &User,
+    now: i64,
+    limits_mode: Limits<'_>,
+) -> anyhow::Result<Result<Vec<String>, Error>> {
     let limits = &ctx.config.policy.issue_limit;
     let longest = limits.iter().map(|l| l.per.as_i64()).max().unwrap_or(0);
+    // Only sends that were delivered (or printed) count: a failed delivery
+    // removes its row, so it cannot trap the caller.
     let sends = tx.sends_since(user.id, now - longest)?;
     let mut next: Option<(i64, u32, i64)> = None;
+    let mut overridden = Vec::new();
     for l in limits {
         let per = l.per.as_i64();
         let recent: Vec<i64> = sends.iter().copied().filter(|t| *t > now - per).collect();
+        if recent.len() >= l.count as usize
+            && matches!(limits_mode, Limits::Override { .. })
+            && per < DAILY
+        {
+            overridden.push(format!("{} in {}", l.count, clock::span(per)));
+            continue;
+        }
         if recent.len() >= l.count as usize {
             // The oldest of the last `count` sends must leave the window first.
             let oldest = recent[l.count as usize - 1];
@@ -155,7 +200,17 @@ fn rate_limit(tx: &Tx<'_>, ctx: &Ctx, user: &User, now: i64) -> anyhow::Result<R
         }
     }
     Ok(match next {
-        None => Ok(()),
+        None => Ok(overridden),
+        Some((at, count, per)) if per >= DAILY && matches!(limits_mode, Limits::Override { .. }) => {
+            Err(error::policy(format!(
+                "rate limited: {} already had {count} codes in {}, a limit that cannot be overridden; the next may be sent at {} (in {})",
+                user.username,
+                clock::span(per),
+                clock::human(at),
+                clock::span(at - now)
+            ))
+            .hint("send a code by another route only after checking identity in person"))
+        }
         Some((at, count, per)) => Err(error::policy(format!(
             "rate limited: {} already had {count} codes in {}; the next may be sent at {} (in {})",
             user.username,
@@ -163,7 +218,14 @@ fn rate_limit(tx: &Tx<'_>, ctx: &Ctx, user: &User, now: i64) -> anyhow::Result<R
             clock::human(at),
             clock::span(at - now)
         ))
-        .hint("this limit protects the person from floods and the institution from SMS fees")),
+        .hint(match limits_mode {
+            Limits::All if per < DAILY => format!(
+                "this limit protects the person from floods and the institution from SMS fees; \
+                 for a caller on the line: safecode issue {} --override-limit --reason TEXT",
+                user.username
+            ),
+            _ => "this limit protects the person from floods and the institution from SMS fees".into(),
+        })),
     })
 }
 
@@ -175,6 +237,18 @@ pub(crate) fn issue(
     sender: &Dispatcher,
     username: &str,
     target: Target,
+) -> anyhow::Result<Issued> {
+    issue_with(ctx, store, sender, username, target, Limits::All)
+}
+
+/// [`issue`] with the sending limits applied as `limits` says.
+pub(crate) fn issue_with(
+    ctx: &Ctx,
+    store: &mut Store,
+    sender: &Dispatcher,
+    username: &str,
+    target: Target,
+    limits: Limits<'_>,
 ) -> anyhow::Result<Issued> {
     let now = clock::now();
     let ttl = ctx.config.policy.code_ttl.as_i64();
@@ -197,23 +271,61 @@ pub(crate) fn issue(
             })?;
             return Ok(Err(locked_error(&user)));
         }
-        let contacts = tx.contacts(user.id)?;
-        let contact = match pick(&user, &contacts, target) {
+        let (contacts, pending) = tx.contacts_with_pending(user.id)?;
+        let mut contact = match pick(&user, &contacts, &pending, target) {
             Ok(c) => c,
             Err(e) => return Ok(Err(e)),
         };
         let gw = gateway_for(ctx, &contact);
         if let Err(e) = sender.ready_to(contact.channel, &contact.address, gw.as_ref()) {
-            return Ok(Err(e));
+            // A phone that can never get a code (no carrier, a discontinued
+            // gateway): without --via, fall back to a confirmed email; with
+            // --via sms, name the way that works.
+            let email = other_confirmed_email(&contacts, &contact)
+                .filter(|_| matches!(target, Target::Reset { .. }))
+                .filter(|em| sender.ready_to(em.channel, &em.address, None).is_ok());
+            match (email, target) {
+                (Some(em), Target::Reset { via: None }) => contact = em.clone(),
+                (Some(_), _) => {
+                    return Ok(Err(e.hint(format!(
+                        "{} has a confirmed email: safecode issue {} --via email",
+                        user.username, user.username
+                    ))));
+                }
+                (None, _) => return Ok(Err(e)),
+            }
         }
-        if let Err(e) = rate_limit(tx, ctx, &user, now)? {
-            tx.audit(AuditEntry {
-                username: Some(&user.username),
-                action: "issue",
-                outcome: "rate-limited",
-                detail: Some(purpose.as_str().into()),
-            })?;
-            return Ok(Err(e));
+        match rate_limit(tx, ctx, &user, now, limits)? {
+            Err(e) => {
+                tx.audit(AuditEntry {
+                    username: Some(&user.username),
+                    action: "issue",
+                    outcome: "rate-limited",
+                    detail: Some(purpose.as_str().into()),
+                })?;
+                return Ok(Err(e));
+            }
+            Ok(overridden) => {
+                if let Limits::Override { reason } = limits {
+                    tx.audit(AuditEntry {
+                        username: Some(&user.username),
+                        action: "issue.override-limit",
+                        outcome: if overridden.is_empty() {
+                            "not-needed"
+                        } else {
+                            "ok"
+                        },
+                        detail: Some(format!(
+                            "reason: {reason}; {}",
+                            if overridden.is_empty() {
+                                "no limit was reached".to_string()
+                            } else {
+                                format!("passed the limit of {}", overridden.join(", "))
+                            }
+                        )),
+                    })?;
+                }
+            }
         }
         let key = tx.code_key()?;
         let context = code_context(purpose, user.id, &contact.address);
@@ -273,8 +385,9 @@ pub(crate) fn issue(
                 tx.audit(AuditEntry {
                     username: Some(&user.username),
                     action: "deliver",
+                    // A printed code is a real one (SPEC §2): audited as printed.
                     outcome: if sender.is_dry_run() {
-                        "dry-run"
+                        "printed"
                     } else {
                         "sent"
                     },
@@ -297,7 +410,8 @@ pub(crate) fn issue(
             let reason = e.message.clone();
             store.write(|tx| {
                 tx.void_code(code_id, "delivery failed", clock::now())?;
-                tx.mark_send_failed(send_id)?;
+                // Not a send: it must not use up the person's allowance.
+                tx.forget_send(send_id)?;
                 tx.audit(AuditEntry {
                     username: Some(&user.username),
                     action: "deliver",
@@ -309,16 +423,39 @@ pub(crate) fn issue(
                     )),
                 })
             })?;
+            let hint = match (
+                purpose,
+                other_confirmed_email(&contacts_after(store, &user)?, &contact),
+            ) {
+                (Purpose::Reset, Some(_)) => format!(
+                    "{} has a confirmed email: safecode issue {} --via email",
+                    user.username, user.username
+                ),
+                _ => e
+                    .hint
+                    .unwrap_or_else(|| "check the delivery settings with `safecode doctor`".into()),
+            };
             Err(error::delivery(format!(
                 "could not deliver the code to {dest}: {reason}; the code was voided"
             ))
-            .hint(
-                e.hint
-                    .unwrap_or_else(|| "check the delivery settings with `safecode doctor`".into()),
-            )
+            .hint(hint)
             .into())
         }
     }
+}
+
+/// The user's confirmed email, when `tried` is their phone.
+fn other_confirmed_email<'c>(contacts: &'c [Contact], tried: &Contact) -> Option<&'c Contact> {
+    if tried.channel != Channel::Sms {
+        return None;
+    }
+    contacts
+        .iter()
+        .find(|c| c.channel == Channel::Email && c.confirmed())
+}
+
+fn contacts_after(store: &mut Store, user: &User) -> anyhow::Result<Vec<Contact>> {
+    store.read(|tx| tx.contacts(user.id))
 }
 
 /// Binds a digest to one purpose, user and destination: a code's digest cannot be
@@ -356,10 +493,20 @@ pub(crate) enum Verdict {
 }
 
 impl Verdict {
-    /// The error for anything but `Accepted` (exit 7, or 4 when locked).
+    /// The error for anything but `Accepted` (exit 7, or 4 when locked), for a
+    /// reset code.
     pub fn error(&self, user: &User) -> Option<Error> {
+        self.error_for(user, Purpose::Reset)
+    }
+
+    /// The error for anything but `Accepted`; the hint names the command that sends
+    /// a new code of this purpose.
+    pub fn error_for(&self, user: &User, purpose: Purpose) -> Option<Error> {
         let name = &user.username;
-        let reissue = format!("send a new code: safecode issue {name}");
+        let reissue = match purpose {
+            Purpose::Reset => format!("send a new code: safecode issue {name}"),
+            Purpose::Confirm => format!("send a new code: safecode confirm {name} --resend"),
+        };
         Some(match self {
             Verdict::Accepted(_) => return None,
             Verdict::Wrong { locked: true, .. } => error::rejected(format!(
@@ -592,7 +739,7 @@ pub(crate) fn notify(
             username: Some(username),
             action: "notify",
             outcome: match (ok, sender.is_dry_run()) {
-                (true, true) => "dry-run",
+                (true, true) => "printed",
                 (true, false) => "sent",
                 (false, _) => "failed",
             },
@@ -638,18 +785,40 @@ pub(crate) fn notify_password_changed(
     Ok(reached)
 }
 
-/// Tells a replaced contact that it no longer receives codes.
-pub(crate) fn notify_replaced(
+/// After a contact was replaced or removed: tells the old contact (if it was
+/// confirmed) that it no longer receives codes, and every other confirmed contact
+/// of the user in force now (not the new one on the same channel) what changed.
+/// Returns the masked destinations reached.
+pub(crate) fn notify_contact_change(
     ctx: &Ctx,
     store: &mut Store,
     sender: &Dispatcher,
-    username: &str,
+    user: &User,
     old: &Contact,
-) -> anyhow::Result<bool> {
-    let what = match old.channel {
-        Channel::Sms => "phone",
-        Channel::Email => "email",
+    removed: bool,
+) -> anyhow::Result<Vec<String>> {
+    let what = if removed {
+        "contact-removed"
+    } else {
+        "contact-replaced"
     };
-    let text = message::contact_replaced(&org(ctx), old.channel, what);
-    notify(ctx, store, sender, username, old, text, "contact-replaced")
+    let now = store.read(|tx| tx.contacts(user.id))?;
+    let mut to: Vec<(&Contact, bool)> = Vec::new();
+    if old.confirmed() {
+        to.push((old, true));
+    }
+    for c in now
+        .iter()
+        .filter(|c| c.confirmed() && c.channel != old.channel)
+    {
+        to.push((c, false));
+    }
+    let mut reached = Vec::new();
+    for (c, here) in to {
+        let text = message::contact_changed(&org(ctx), c.channel, old.channel, here, removed);
+        if notify(ctx, store, sender, &user.username, c, text, what)? {
+            reached.push(masked(c.channel, &c.address));
+        }
+    }
+    Ok(reached)
 }

@@ -20,17 +20,31 @@ use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 use serde::Serialize;
 
-use super::clean_name;
-use super::enroll::{self, AuditEach, NEEDS_REPLACE, NewContacts};
+use super::enroll::{self, AuditEach, Change, NEEDS_REPLACE, NewContacts};
+use super::{clean_name, codes};
 use crate::Ctx;
 use crate::cli::ImportArgs;
 use crate::config::Config;
 use crate::contact::{self, Carrier};
 use crate::error;
-use crate::store::{AuditEntry, BulkWriter, Claim, Tx, User};
+use crate::store::{AuditEntry, BulkWriter, Claim, Contact, Store, Tx};
 
-/// The columns a file may have; `username` is required.
-pub(crate) const COLUMNS: [&str; 5] = ["username", "name", "phone", "carrier", "email"];
+/// The columns a file may have; `username` is required. `phone_confirmed` and
+/// `email_confirmed` (`yes` / `no`, written by `export`) say whether the import
+/// vouches for that contact, so that export → import changes nothing.
+pub(crate) const COLUMNS: [&str; 7] = [
+    "username",
+    "name",
+    "phone",
+    "carrier",
+    "email",
+    "phone_confirmed",
+    "email_confirmed",
+];
+
+/// What to tell someone whose file is not UTF-8 (Excel's plain "CSV" is cp1252).
+const SAVE_AS_UTF8: &str =
+    "save the file as \"CSV UTF-8\" (in Excel: File > Save As > CSV UTF-8), then import it again";
 
 /// No cell is longer than this; a longer one is reported, not stored.
 const MAX_CELL: usize = 1024;
@@ -62,6 +76,10 @@ struct Row {
     username: String,
     name: Option<String>,
     contacts: NewContacts,
+    /// From `phone_confirmed` / `email_confirmed`: `Some(false)` when the file
+    /// says the contact is not confirmed, so the import must not vouch for it.
+    phone_confirmed: Option<bool>,
+    email_confirmed: Option<bool>,
 }
 
 /// A row as the reader left it.
@@ -88,7 +106,7 @@ enum Msg {
 /// Where each known column sits in the file.
 #[derive(Debug, Default)]
 struct Layout {
-    index: [Option<usize>; 5],
+    index: [Option<usize>; COLUMNS.len()],
     width: usize,
 }
 
@@ -109,7 +127,7 @@ impl Layout {
                     )));
                 }
                 Some(k) => layout.index[k] = Some(i),
-                None => unknown.push(format!("`{}`", contact::printable(f.trim()))),
+                None => unknown.push(format!("`{}`", excerpt(f.trim()))),
             }
         }
         let hint = format!(
@@ -117,6 +135,11 @@ impl Layout {
             COLUMNS.join(",")
         );
         if !unknown.is_empty() {
+            let more = unknown.len().saturating_sub(MAX_QUOTED);
+            unknown.truncate(MAX_QUOTED);
+            if more > 0 {
+                unknown.push(format!("and {more} more"));
+            }
             return Err(error::invalid_data(format!(
                 "line 1: unknown column{} {} in the header",
                 if unknown.len() == 1 { "" } else { "s" },
@@ -147,6 +170,26 @@ pub(crate) fn unescape_cell(s: &str) -> &str {
         _ => s,
     }
 }
+
+/// How many unknown header columns an error names.
+const MAX_QUOTED: usize = 3;
+
+/// A short, cleaned prefix of text from the file, for an error message: an
+/// error must not become a way to read a file (SPEC §7), even one the caller
+/// may read.
+fn excerpt(s: &str) -> String {
+    const MAX: usize = 24;
+    let clean = contact::printable(s);
+    if clean.chars().count() <= MAX {
+        clean
+    } else {
+        format!("{}…", clean.chars().take(MAX).collect::<String>())
+    }
+}
+
+/// The problem of a cell that is not UTF-8; also how [`report`] knows to hint
+/// [`SAVE_AS_UTF8`].
+const INVALID_UTF8: &str = "invalid UTF-8";
 
 /// Checks one data row: field count, UTF-8, length, then the same validation as
 /// `enroll`. Duplicates within the file are the writer's to find.
@@ -200,7 +243,7 @@ fn check_row(
         match std::str::from_utf8(raw) {
             Ok(s) => cells.push(Some(unescape_cell(s).to_string())),
             Err(_) => {
-                problems.push(p(column_name(i), "invalid UTF-8".into()));
+                problems.push(p(column_name(i), INVALID_UTF8.into()));
                 cells.push(None);
             }
         }
@@ -217,7 +260,7 @@ fn check_row(
     } else if let Err(why) = contact::validate_username(username) {
         problems.push(p(
             Some("username"),
-            format!("`{}`: {why}", contact::printable(username)),
+            format!("`{}`: {why}", excerpt(username)),
         ));
     }
     let valid_username = problems.is_empty().then_some(username);
@@ -236,6 +279,22 @@ fn check_row(
         cfg,
         carriers,
     );
+    let mut flag = |col: usize, column: &'static str| match layout.cell(&cells, col) {
+        None => None,
+        Some(v) => match v.trim().to_ascii_lowercase().as_str() {
+            "yes" | "true" | "1" => Some(true),
+            "no" | "false" | "0" => Some(false),
+            _ => {
+                problems.push(p(
+                    Some(column),
+                    format!("`{}`: must be yes or no", contact::printable(v)),
+                ));
+                None
+            }
+        },
+    };
+    let phone_confirmed = flag(5, "phone_confirmed");
+    let email_confirmed = flag(6, "email_confirmed");
     let contacts = match contacts {
         Ok(c) => c,
         Err(errs) => {
@@ -253,6 +312,8 @@ fn check_row(
         username: username.to_string(),
         name,
         contacts,
+        phone_confirmed,
+        email_confirmed,
     })
 }
 
@@ -265,12 +326,86 @@ fn duplicate(line: u64, username: &str) -> Problem {
     }
 }
 
+/// Where the line ends are, for line numbers counted from byte offsets: the
+/// reader notes each line end it passes, the parser asks for the line at a
+/// record's first byte. Only the line ends not yet asked about are kept (the
+/// parser's buffer's worth), so memory stays flat.
+#[derive(Clone)]
+struct LineIndex(std::rc::Rc<std::cell::RefCell<Lines>>);
+
+#[derive(Default)]
+struct Lines {
+    /// Byte offsets of line ends not yet passed by a query.
+    ends: std::collections::VecDeque<u64>,
+    /// Line ends before the last query's offset.
+    before: u64,
+    /// Bytes read so far.
+    read: u64,
+    /// The last byte read was a CR (a CRLF counts once).
+    after_cr: bool,
+}
+
+impl LineIndex {
+    fn new() -> LineIndex {
+        LineIndex(std::rc::Rc::default())
+    }
+
+    /// Notes the line ends in the next bytes read: LF, CRLF or a lone CR.
+    fn saw(&self, bytes: &[u8]) {
+        let mut l = self.0.borrow_mut();
+        for &b in bytes {
+            let at = l.read;
+            l.read += 1;
+            match b {
+                b'\r' => {
+                    l.ends.push_back(at);
+                    l.after_cr = true;
+                }
+                b'\n' if l.after_cr => l.after_cr = false,
+                b'\n' => l.ends.push_back(at),
+                _ => l.after_cr = false,
+            }
+        }
+    }
+
+    /// The 1-based line of the byte at `offset` (offsets asked in order).
+    fn line_at(&self, offset: u64) -> u64 {
+        let mut l = self.0.borrow_mut();
+        while l.ends.front().is_some_and(|e| *e < offset) {
+            l.ends.pop_front();
+            l.before += 1;
+        }
+        l.before + 1
+    }
+}
+
+/// The input, noting line ends into a [`LineIndex`] as the parser reads it.
+struct LineCounting {
+    inner: Box<dyn Read + Send>,
+    lines: LineIndex,
+}
+
+impl Read for LineCounting {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.lines.saw(&buf[..n]);
+        Ok(n)
+    }
+}
+
 /// The reading-and-validating side: runs on its own thread.
 fn read_rows(input: Box<dyn Read + Send>, cfg: &Config, carriers: &[Carrier], tx: SyncSender<Msg>) {
+    let lines = LineIndex::new();
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .from_reader(BufReader::with_capacity(1 << 16, input));
+        .from_reader(BufReader::with_capacity(
+            1 << 16,
+            LineCounting {
+                inner: input,
+                lines: lines.clone(),
+            },
+        ));
     let mut record = csv::ByteRecord::new();
     let fatal = |e: error::Error| {
         let _ = tx.send(Msg::Fatal(e));
@@ -296,7 +431,11 @@ fn read_rows(input: Box<dyn Read + Send>, cfg: &Config, carriers: &[Carrier], tx
         };
         match std::str::from_utf8(f) {
             Ok(s) => names.push(s.to_string()),
-            Err(_) => return fatal(error::invalid_data("line 1: invalid UTF-8 in the header")),
+            Err(_) => {
+                return fatal(
+                    error::invalid_data("line 1: invalid UTF-8 in the header").hint(SAVE_AS_UTF8),
+                );
+            }
         }
     }
     let layout = match Layout::from_header(&names) {
@@ -310,11 +449,16 @@ fn read_rows(input: Box<dyn Read + Send>, cfg: &Config, carriers: &[Carrier], tx
             Ok(true) => {}
             Ok(false) => break,
             Err(e) => {
-                let line = e.position().map(|p| p.line()).unwrap_or(0);
+                let line = e.position().map(|p| lines.line_at(p.byte())).unwrap_or(0);
                 return fatal(error::invalid_data(format!("line {line}: {e}")));
             }
         }
-        let line = record.position().map(|p| p.line()).unwrap_or(0);
+        // Not `position().line()`: the csv crate miscounts CRLF line ends (what
+        // Excel writes), which sent admins to the neighbouring person's row.
+        let line = record
+            .position()
+            .map(|p| lines.line_at(p.byte()))
+            .unwrap_or(0);
         // A blank line is not a row (csv skips them already; this is belt and braces).
         if record.len() == 1 && record.get(0).is_some_and(|f| f.is_empty()) {
             continue;
@@ -343,11 +487,18 @@ struct Summary {
     updated: u64,
     unchanged: u64,
     rejected: u64,
+    /// Contacts replaced in force (each told, with the user's other confirmed ones).
+    replaced: u64,
+    /// Change notices delivered (or printed, with --dry-run).
+    notified: u64,
     /// Whether anything was written.
     written: bool,
     problems_total: u64,
     /// The first problems (all of them up to a cap).
     problems: Vec<Problem>,
+    /// Some cell was not UTF-8 (a cp1252 "CSV" from Excel).
+    #[serde(skip)]
+    not_utf8: bool,
 }
 
 /// Problems kept for `--json` (the total is always counted).
@@ -356,51 +507,85 @@ const KEPT_PROBLEMS: usize = 1000;
 impl Summary {
     fn problem(&mut self, p: Problem) {
         self.problems_total += 1;
+        self.not_utf8 |= p.message == INVALID_UTF8;
         if self.problems.len() < KEPT_PROBLEMS {
             self.problems.push(p);
         }
     }
 }
 
-struct Options {
+struct Options<'a> {
     write: bool,
     skip_invalid: bool,
     confirmed: bool,
     replace: bool,
+    cfg: &'a Config,
+    carriers: &'a [Carrier],
 }
 
-impl Options {
-    /// Once a row is invalid in all-or-nothing mode, the transaction will be rolled
-    /// back: keep validating, stop writing.
-    fn writing(&self, s: &Summary) -> bool {
-        self.write && (s.rejected == 0 || self.skip_invalid)
-    }
-}
-
-/// The writing side: one row against the database. `new` is the user
-/// [`BulkWriter::claim`] just added for it, if it did.
-fn store_row(
-    bw: &BulkWriter<'_>,
+/// What a row changes: each contact vouched for (confirmed) unless `--unconfirmed`
+/// or its `*_confirmed` cell says `no`.
+fn plan_row(
+    existing: &[Contact],
+    pending: &[Contact],
     row: &Row,
-    new: Option<User>,
     o: &Options,
-    s: &mut Summary,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Vec<Change>> {
+    let vouch = |cell: Option<bool>| o.confirmed && cell != Some(false);
+    let (phone, email) = (vouch(row.phone_confirmed), vouch(row.email_confirmed));
+    if phone == email {
+        return enroll::plan(existing, pending, &row.contacts, phone, o.replace);
+    }
+    let only_phone = NewContacts {
+        phone: row.contacts.phone.clone(),
+        email: None,
+    };
+    let only_email = NewContacts {
+        phone: None,
+        email: row.contacts.email.clone(),
+    };
+    let mut changes = enroll::plan(existing, pending, &only_phone, phone, o.replace)?;
+    changes.extend(enroll::plan(
+        existing,
+        pending,
+        &only_email,
+        email,
+        o.replace,
+    )?);
+    Ok(changes)
+}
+
+/// The writing side: one row against the database.
+fn store_row(bw: &BulkWriter<'_>, row: &Row, o: &Options, s: &mut Summary) -> anyhow::Result<()> {
     let tx = bw.tx();
-    let writing = o.writing(s);
-    // Most rows of a large import are new users, added by the claim: a new user
-    // has no contacts, so nothing to look up or refuse.
-    if let Some(user) = new {
-        s.created += 1;
-        let changes = enroll::plan(&[], &row.contacts, o.confirmed, o.replace)?;
-        return enroll::write(tx, bw, &user, &changes, "import", AuditEach::Replacements);
+    // Once a row is invalid in all-or-nothing mode, the transaction will be rolled
+    // back: keep validating, stop writing.
+    let writing = o.write && (s.rejected == 0 || o.skip_invalid);
+    // Most rows of a large import are new users: the claim adds first (and finds
+    // a repeated username), look up only if the name is taken. A new user has no
+    // contacts, so nothing to look up or refuse.
+    // A phone that can never get a code is refused (a row problem); such a row
+    // takes the slow path, where a number the user already has keeps its carrier.
+    let fresh = plan_row(&[], &[], row, o)?;
+    let reachable = super::reach::refused_phone(o.cfg, o.carriers, &fresh).is_none();
+    match bw.claim(&row.username, row.name.as_deref(), writing && reachable)? {
+        Claim::Duplicate => {
+            s.rejected += 1;
+            s.problem(duplicate(row.line, &row.username));
+            return Ok(());
+        }
+        Claim::New(user) => {
+            s.created += 1;
+            return enroll::write(tx, bw, &user, &fresh, "import", AuditEach::Replacements);
+        }
+        Claim::Existing => {}
     }
     let user = tx.user(&row.username)?;
-    let existing = match &user {
-        Some(u) => tx.contacts(u.id)?,
-        None => Vec::new(),
+    let (existing, pending) = match &user {
+        Some(u) => tx.contacts_with_pending(u.id)?,
+        None => (Vec::new(), Vec::new()),
     };
-    let changes = match enroll::plan(&existing, &row.contacts, o.confirmed, o.replace) {
+    let changes = match plan_row(&existing, &pending, row, o) {
         Ok(c) => c,
         Err(e) => {
             let msg = format!("{e:#}");
@@ -421,6 +606,15 @@ fn store_row(
             return Err(e);
         }
     };
+    if let Some(why) = super::reach::refused_phone(o.cfg, o.carriers, &changes) {
+        s.rejected += 1;
+        s.problem(Problem {
+            line: row.line,
+            column: Some("carrier"),
+            message: why,
+        });
+        return Ok(());
+    }
     let rename = match (&row.name, &user) {
         (Some(n), Some(u)) => u.name.as_deref() != Some(n.as_str()),
         _ => false,
@@ -443,7 +637,14 @@ fn store_row(
         }
         None => tx.add_user(&row.username, row.name.as_deref())?,
     };
-    enroll::write(tx, bw, &user, &changes, "import", AuditEach::Replacements)
+    enroll::write(tx, bw, &user, &changes, "import", AuditEach::Replacements)?;
+    // The same rules as `enroll`: a replaced contact (and every other confirmed
+    // one) is told, once the import has committed.
+    for old in changes.iter().filter_map(|c| c.replaced()) {
+        bw.note_replaced(&user.username, old)?;
+        s.replaced += 1;
+    }
+    Ok(())
 }
 
 pub fn run(a: ImportArgs, ctx: &Ctx) -> anyhow::Result<u8> {
@@ -451,7 +652,7 @@ pub fn run(a: ImportArgs, ctx: &Ctx) -> anyhow::Result<u8> {
     let (input, size): (Box<dyn Read + Send>, Option<u64>) = if from_stdin {
         (Box::new(std::io::stdin()), None)
     } else {
-        let f = std::fs::File::open(&a.file).map_err(|e| {
+        let f = ctx.open_input(&a.file).map_err(|e| {
             if e.kind() == std::io::ErrorKind::NotFound {
                 error::not_found(format!("{} does not exist", a.file.display()))
             } else {
@@ -474,6 +675,8 @@ pub fn run(a: ImportArgs, ctx: &Ctx) -> anyhow::Result<u8> {
         skip_invalid: a.skip_invalid,
         confirmed: !a.unconfirmed,
         replace: a.replace_contacts,
+        cfg: &ctx.config,
+        carriers: &carriers,
     };
     let bar = progress_bar(ctx, size);
     let cfg = &ctx.config;
@@ -481,28 +684,37 @@ pub fn run(a: ImportArgs, ctx: &Ctx) -> anyhow::Result<u8> {
         let (tx, rx) = sync_channel::<Msg>(8);
         let carriers = &carriers;
         scope.spawn(move || read_rows(input, cfg, carriers, tx));
-        let result =
-            store.write_if(|t| {
-                let (summary, fatal) = write_rows(t, &rx, &opts, bar.as_ref())?;
-                let commit =
-                    fatal.is_none() && opts.write && (summary.rejected == 0 || opts.skip_invalid);
-                if commit {
-                    t.audit(AuditEntry {
+        let result = store.write_if(|t| {
+            let (summary, fatal) = write_rows(t, &rx, &opts, bar.as_ref())?;
+            let commit =
+                fatal.is_none() && opts.write && (summary.rejected == 0 || opts.skip_invalid);
+            if commit {
+                t.audit(AuditEntry {
                     username: None,
                     action: "import",
-                    outcome: if summary.rejected == 0 { "ok" } else { "partial" },
+                    outcome: if summary.rejected == 0 {
+                        "ok"
+                    } else {
+                        "partial"
+                    },
                     detail: Some(format!(
-                        "{source}: created {}, updated {}, unchanged {}, rejected {} (contacts {})",
+                        "{source}: created {}, updated {}, unchanged {}, rejected {}, \
+                         replaced {} (contacts {})",
                         summary.created,
                         summary.updated,
                         summary.unchanged,
                         summary.rejected,
-                        if opts.confirmed { "confirmed" } else { "unconfirmed" }
+                        summary.replaced,
+                        if opts.confirmed {
+                            "confirmed"
+                        } else {
+                            "unconfirmed"
+                        }
                     )),
                 })?;
-                }
-                Ok(((summary, fatal, commit), commit))
-            });
+            }
+            Ok(((summary, fatal, commit), commit))
+        });
         // Unblock the reader if the writer stopped early.
         drop(rx);
         result.map(|(mut s, f, commit)| {
@@ -516,7 +728,35 @@ pub fn run(a: ImportArgs, ctx: &Ctx) -> anyhow::Result<u8> {
     if let Some(e) = fatal {
         return Err(e.into());
     }
+    let mut summary = summary;
+    if summary.written && summary.replaced > 0 {
+        summary.notified = send_notices(ctx, &mut store)?;
+    }
     report(ctx, &a, &summary)
+}
+
+/// Notices per read of the list (bounded memory).
+const NOTICE_BATCH: i64 = 256;
+
+/// After the commit: tells each replaced contact, and the user's other confirmed
+/// contacts, as `enroll` does. Returns the notices delivered.
+fn send_notices(ctx: &Ctx, store: &mut Store) -> anyhow::Result<u64> {
+    let sender = codes::sender(ctx);
+    let mut after = 0;
+    let mut reached = 0u64;
+    loop {
+        let batch = store.import_notices(after, NOTICE_BATCH)?;
+        let Some(last) = batch.last() else { break };
+        after = last.id;
+        for n in &batch {
+            let Some(user) = store.read(|tx| tx.user(&n.username))? else {
+                continue;
+            };
+            let to = codes::notify_contact_change(ctx, store, &sender, &user, &n.old, false)?;
+            reached += to.len() as u64;
+        }
+    }
+    Ok(reached)
 }
 
 fn write_rows(
@@ -539,17 +779,7 @@ fn write_rows(
                 for r in rows {
                     s.rows += 1;
                     match r {
-                        Checked::Valid(row) => {
-                            let add = opts.writing(&s);
-                            match bw.claim(&row.username, row.name.as_deref(), add)? {
-                                Claim::New(user) => store_row(&bw, &row, Some(user), opts, &mut s)?,
-                                Claim::Existing => store_row(&bw, &row, None, opts, &mut s)?,
-                                Claim::Duplicate => {
-                                    s.rejected += 1;
-                                    s.problem(duplicate(row.line, &row.username));
-                                }
-                            }
-                        }
+                        Checked::Valid(row) => store_row(&bw, &row, opts, &mut s)?,
                         Checked::Invalid {
                             line,
                             username,
@@ -623,6 +853,19 @@ fn report(ctx: &Ctx, a: &ImportArgs, s: &Summary) -> anyhow::Result<u8> {
     if s.rejected == 0 {
         return Ok(0);
     }
+    let kept = s.created + s.updated + s.unchanged;
+    if s.written && kept > 0 {
+        // --skip-invalid did what it was asked: the valid rows are in. Say how
+        // many were not, and exit 0 so a cron job does not report a failure.
+        ctx.out.note(&format!(
+            "safecode: {} of {} rows rejected (listed above), the other {kept} imported",
+            s.rejected, s.rows
+        ));
+        if s.not_utf8 {
+            ctx.out.note(&format!("hint: {SAVE_AS_UTF8}"));
+        }
+        return Ok(0);
+    }
     let first = s
         .problems
         .first()
@@ -637,7 +880,9 @@ fn report(ctx: &Ctx, a: &ImportArgs, s: &Summary) -> anyhow::Result<u8> {
         "{} of {} rows invalid, {what}{first}",
         s.rejected, s.rows
     ))
-    .hint(if s.written || a.check {
+    .hint(if s.not_utf8 {
+        SAVE_AS_UTF8.to_string()
+    } else if s.written || a.check {
         "fix the lines listed above and import them again".to_string()
     } else {
         "fix the lines listed above, or pass --skip-invalid to import the valid rows".to_string()

@@ -7,12 +7,12 @@ use dialoguer::{Input, Select};
 use super::enroll;
 use super::{describe_contact, find_user, skip};
 use crate::Ctx;
-use crate::cli::UserArg;
+use crate::cli::SelfUserArg;
 use crate::contact;
 use crate::enrollment::State;
 use crate::error;
 
-pub fn run(a: UserArg, ctx: &Ctx) -> anyhow::Result<u8> {
+pub fn run(a: SelfUserArg, ctx: &Ctx) -> anyhow::Result<u8> {
     if !ctx.interactive() {
         return Err(
             error::usage("`prompt` needs a terminal on stdin and stderr")
@@ -50,8 +50,10 @@ pub fn run(a: UserArg, ctx: &Ctx) -> anyhow::Result<u8> {
     } else {
         eprintln!("You have used all {max} skips: registration is required.");
     }
+    // dialoguer puts a `:` after a prompt; a question reads better on its own line.
+    eprintln!("What would you like to do?");
+    crate::system::restore_cursor_on_interrupt();
     let choice = Select::new()
-        .with_prompt("What would you like to do?")
         .items(&items)
         .default(0)
         .interact()
@@ -62,25 +64,61 @@ pub fn run(a: UserArg, ctx: &Ctx) -> anyhow::Result<u8> {
             skip::record(tx, &u, max)
         })?;
         if let skip::Skipped::Recorded { left, .. } = outcome {
-            ctx.out.say(&format!(
-                "Skipped. You can skip {left} more time{}.",
-                if left == 1 { "" } else { "s" }
-            ))?;
+            ctx.out.say(&skipped_message(left))?;
         }
         return Ok(0);
     }
     let new = ask_contacts(ctx)?;
+    let carriers = contact::carriers(&ctx.config.carriers);
     let changes = store.write(|tx| {
         let u = find_user(tx, &a.user)?;
-        enroll::apply(tx, &u, &new, false, true, "prompt")
+        let changes = enroll::apply(tx, &u, &new, false, true, "prompt")?;
+        // `ask_contacts` already asked again for such a phone; this covers a number
+        // re-entered as it was, with a carrier that has since stopped.
+        if super::reach::refused_phone(&ctx.config, &carriers, &changes).is_some() {
+            return Err(error::policy(
+                "text messages cannot be sent to this phone; please register a personal email",
+            )
+            .into());
+        }
+        Ok(changes)
     })?;
     for c in changes.iter().filter(|c| c.is_change()) {
         ctx.out
             .say(&format!("Registered {}.", describe_contact(c.current())))?;
     }
     let sender = super::codes::sender(ctx);
-    super::confirm::after_enroll(ctx, &mut store, &sender, &user.username, &changes, true)?;
+    super::confirm::after_enroll(ctx, &mut store, &sender, &user, &changes, true)
+        .map_err(|e| for_the_person(ctx, e))?;
     Ok(0)
+}
+
+/// The person at the login prompt is not the admin: a failure tells them whom to
+/// call, never which configuration key to set.
+fn for_the_person(ctx: &Ctx, e: anyhow::Error) -> anyhow::Error {
+    let Some(err) = error::find(&e) else {
+        return e;
+    };
+    let message = match err.kind {
+        error::Kind::Delivery => "your confirmation code could not be sent".to_string(),
+        error::Kind::Other => "registration could not be completed".to_string(),
+        _ => err.message.clone(),
+    };
+    error::Error::new(err.kind, message)
+        .hint(format!(
+            "please call the help desk at {}",
+            ctx.config.helpdesk
+        ))
+        .into()
+}
+
+/// What a person hears after a skip: how many remain, or that it was the last.
+fn skipped_message(left: u32) -> String {
+    match left {
+        0 => "Skipped. That was your last skip: next time registration is required.".into(),
+        1 => "Skipped. You can skip 1 more time.".into(),
+        n => format!("Skipped. You can skip {n} more times."),
+    }
 }
 
 /// Asks for a phone (and carrier) and/or an email until at least one is valid.
@@ -117,6 +155,15 @@ fn ask_contacts(ctx: &Ctx) -> anyhow::Result<enroll::NewContacts> {
                 .interact_text()
                 .map_err(|e| error::other(format!("prompt: {e}")))?
         };
+        if !phone.trim().is_empty()
+            && let Ok(e164) = contact::parse_phone(&phone, &cfg.default_region)
+        {
+            let id = contact::find_carrier(&carriers, &carrier).map(|c| c.id.clone());
+            if let Some(msg) = super::reach::for_the_person(cfg, &carriers, &e164, id.as_deref()) {
+                eprintln!("{msg}");
+                continue;
+            }
+        }
         let email: String = Input::new()
             .with_prompt("Personal email outside the institution (Enter to skip)")
             .allow_empty(true)
@@ -146,5 +193,18 @@ fn ask_contacts(ctx: &Ctx) -> anyhow::Result<enroll::NewContacts> {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_last_skip_says_so() {
+        assert!(skipped_message(0).contains("last skip"));
+        assert!(!skipped_message(0).contains('0'));
+        assert_eq!(skipped_message(1), "Skipped. You can skip 1 more time.");
+        assert_eq!(skipped_message(3), "Skipped. You can skip 3 more times.");
     }
 }

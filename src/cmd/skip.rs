@@ -5,7 +5,7 @@ use serde_json::json;
 
 use super::find_user;
 use crate::Ctx;
-use crate::cli::UserArg;
+use crate::cli::SelfUserArg;
 use crate::enrollment::State;
 use crate::error;
 use crate::store::{AuditEntry, Tx, User};
@@ -44,7 +44,7 @@ pub(crate) fn record(tx: &Tx<'_>, user: &User, max_skips: u32) -> anyhow::Result
     }
 }
 
-pub fn run(a: UserArg, ctx: &Ctx) -> anyhow::Result<u8> {
+pub fn run(a: SelfUserArg, ctx: &Ctx) -> anyhow::Result<u8> {
     let mut store = ctx.open()?;
     let max = ctx.config.policy.max_skips;
     let (user, outcome) = store.write(|tx| {
@@ -73,11 +73,14 @@ pub fn run(a: UserArg, ctx: &Ctx) -> anyhow::Result<u8> {
                     "skips_left": left,
                 }))?;
             }
-            ctx.out.say(&format!(
-                "Skip recorded for {}: {left} skip{} left.",
-                user.username,
-                if left == 1 { "" } else { "s" }
-            ))?;
+            ctx.out.say(&match left {
+                0 => format!(
+                    "Skip recorded for {}: no skips left, registration is now required.",
+                    user.username
+                ),
+                1 => format!("Skip recorded for {}: 1 skip left.", user.username),
+                n => format!("Skip recorded for {}: {n} skips left.", user.username),
+            })?;
         }
     }
     Ok(0)

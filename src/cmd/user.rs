@@ -1,9 +1,9 @@
 //! `safecode user add|list|show|remove|unlock`.
 
-use dialoguer::Confirm;
+use dialoguer::Input;
 use serde_json::json;
 
-use super::{UserView, clean_name, describe_contact, find_user, valid_username};
+use super::{UserView, clean_name, describe_contact, describe_pending, find_user, valid_username};
 use crate::Ctx;
 use crate::cli::{StateArg, UserAddArgs, UserArg, UserCommand, UserListArgs, UserRemoveArgs};
 use crate::clock;
@@ -15,6 +15,7 @@ pub fn run(c: UserCommand, ctx: &Ctx) -> anyhow::Result<u8> {
         UserCommand::Add(a) => add(a, ctx),
         UserCommand::List(a) => list(a, ctx),
         UserCommand::Show(a) => show(a, ctx),
+        UserCommand::Find(a) => super::find::run(a, ctx),
         UserCommand::Remove(a) => remove(a, ctx),
         UserCommand::Unlock(a) => unlock(a, ctx),
     }
@@ -77,19 +78,27 @@ fn list(a: UserListArgs, ctx: &Ctx) -> anyhow::Result<u8> {
         Some(StateArg::Enrolled) => UserFilter::Enrolled,
         Some(StateArg::MaySkip) => UserFilter::MaySkip { max_skips: max },
         Some(StateArg::MustRegister) => UserFilter::MustRegister { max_skips: max },
+        Some(StateArg::Pending) => UserFilter::Pending,
+        Some(StateArg::Locked) => UserFilter::Locked,
     };
+    // 0 means all, as for `audit --limit 0`.
+    let limit = a.limit.filter(|n| *n > 0);
     let mut store = ctx.open()?;
     let views = store.read(|tx| {
-        let users = tx.users(filter, a.limit)?;
+        let users = tx.users(filter, limit)?;
         let mut v = Vec::with_capacity(users.len());
         for u in &users {
-            let contacts = tx.contacts(u.id)?;
-            v.push((UserView::new(u, &contacts, max), contacts));
+            let (contacts, pending) = tx.contacts_with_pending(u.id)?;
+            v.push((
+                UserView::new(u, &contacts, &pending, max),
+                contacts,
+                pending,
+            ));
         }
         Ok(v)
     })?;
     if ctx.out.json {
-        let only: Vec<_> = views.iter().map(|(v, _)| v).collect();
+        let only: Vec<_> = views.iter().map(|(v, _, _)| v).collect();
         ctx.out.json(&only)?;
         return Ok(0);
     }
@@ -100,7 +109,7 @@ fn list(a: UserListArgs, ctx: &Ctx) -> anyhow::Result<u8> {
     let mut t = ctx
         .out
         .new_table(&["Username", "Name", "State", "Skips", "Contacts", "Locked"]);
-    for (v, contacts) in &views {
+    for (v, contacts, pending) in &views {
         t.add_row(vec![
             v.username.clone(),
             v.name.clone().unwrap_or_default(),
@@ -109,6 +118,7 @@ fn list(a: UserListArgs, ctx: &Ctx) -> anyhow::Result<u8> {
             contacts
                 .iter()
                 .map(describe_contact)
+                .chain(pending.iter().map(describe_pending))
                 .collect::<Vec<_>>()
                 .join("\n"),
             if v.locked { "locked" } else { "" }.to_string(),
@@ -121,10 +131,15 @@ fn list(a: UserListArgs, ctx: &Ctx) -> anyhow::Result<u8> {
 fn show(a: UserArg, ctx: &Ctx) -> anyhow::Result<u8> {
     let max = ctx.config.policy.max_skips;
     let mut store = ctx.open()?;
-    let (view, contacts, user) = store.read(|tx| {
+    let (view, contacts, pending, user) = store.read(|tx| {
         let u = find_user(tx, &a.user)?;
-        let contacts = tx.contacts(u.id)?;
-        Ok((UserView::new(&u, &contacts, max), contacts, u))
+        let (contacts, pending) = tx.contacts_with_pending(u.id)?;
+        Ok((
+            UserView::new(&u, &contacts, &pending, max),
+            contacts,
+            pending,
+            u,
+        ))
     })?;
     if ctx.out.json {
         ctx.out.json(&view)?;
@@ -137,6 +152,13 @@ fn show(a: UserArg, ctx: &Ctx) -> anyhow::Result<u8> {
     let email = contacts
         .iter()
         .find(|c| c.channel == crate::channel::Channel::Email);
+    let pending_of = |ch| {
+        pending
+            .iter()
+            .find(|p| p.channel == ch)
+            .map(|p| format!("\nreplaced by {} once confirmed", describe_pending(p)))
+            .unwrap_or_default()
+    };
     let rows: Vec<(&str, String)> = vec![
         ("Username", view.username.clone()),
         ("Name", view.name.clone().unwrap_or_else(|| "-".into())),
@@ -144,11 +166,13 @@ fn show(a: UserArg, ctx: &Ctx) -> anyhow::Result<u8> {
         ("Skips", format!("{} of {max} used", view.skips)),
         (
             "Phone",
-            phone.map(describe_contact).unwrap_or_else(|| "-".into()),
+            phone.map(describe_contact).unwrap_or_else(|| "-".into())
+                + &pending_of(crate::channel::Channel::Sms),
         ),
         (
             "Email",
-            email.map(describe_contact).unwrap_or_else(|| "-".into()),
+            email.map(describe_contact).unwrap_or_else(|| "-".into())
+                + &pending_of(crate::channel::Channel::Email),
         ),
         (
             "Locked",
@@ -194,14 +218,23 @@ fn remove(a: UserRemoveArgs, ctx: &Ctx) -> anyhow::Result<u8> {
                     .into(),
             );
         }
-        let ok = Confirm::new()
-            .with_prompt(format!(
-                "Remove {} with their contacts, codes and password?",
-                user.username
-            ))
-            .default(false)
-            .interact()
-            .map_err(|e| error::other(format!("prompt: {e}")))?;
+        // A typed answer and Enter, not dialoguer's one-keystroke Confirm: a stray
+        // `y` (or the `y` of `maybe`) must not delete a person.
+        let ok = loop {
+            let answer: String = Input::new()
+                .with_prompt(format!(
+                    "Remove {} with their contacts, codes and password? Type yes or no",
+                    user.username
+                ))
+                .allow_empty(true)
+                .interact_text()
+                .map_err(|e| error::other(format!("prompt: {e}")))?;
+            match answer.trim().to_ascii_lowercase().as_str() {
+                "y" | "yes" => break true,
+                "" | "n" | "no" => break false,
+                _ => eprintln!("Please type yes or no."),
+            }
+        };
         if !ok {
             ctx.out.say("Nothing removed.")?;
             return Ok(0);

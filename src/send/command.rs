@@ -15,9 +15,10 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use super::{Check, Message, SMTP_PASSWORD_ENV, Sender, Status, quote, timeout_of};
+use super::{Check, Message, Sender, Status, quote, timeout_of};
 use crate::config::SmsConfig;
 use crate::error::{self, Error};
+use crate::system;
 
 /// Bytes of the command's output kept for the error message.
 const MAX_OUTPUT: u64 = 16 * 1024;
@@ -49,11 +50,36 @@ impl CommandSender {
         Ok(CommandSender::new(program, timeout_of(sms.timeout)))
     }
 
-    /// Whether the program exists and is executable (when given as a path).
+    /// Running as root, the program must be one only root could have changed:
+    /// an absolute path, owned by root, not writable by group or others, in
+    /// directories likewise (SPEC §7).
+    fn trusted(&self) -> Result<(), Error> {
+        if system::effective_uid() != 0 {
+            return Ok(());
+        }
+        let p = &self.program;
+        if !p.is_absolute() {
+            return Err(error::other(format!(
+                "[sms] command {} must be an absolute path when safecode runs as root",
+                p.display()
+            ))
+            .hint("write the full path, e.g. command = \"/usr/local/bin/send-sms\""));
+        }
+        system::check_root_owned(p).map_err(|u| {
+            error::other(format!("refusing [sms] command {}: {u}", p.display())).hint(format!(
+                "a program root runs must be root's: chown root:root {q} && chmod go-w {q}",
+                q = u.path.display()
+            ))
+        })
+    }
+
+    /// Whether the program exists, is executable (when given as a path) and,
+    /// running as root, is root's.
     pub fn preflight(&self) -> Result<(), Error> {
         let p = &self.program;
         if p.components().count() <= 1 && !p.is_absolute() {
-            return Ok(()); // a bare name, looked up in PATH when run
+            // A bare name, looked up in the children's fixed PATH when run.
+            return self.trusted();
         }
         let meta = std::fs::metadata(p).map_err(|e| {
             let why = if e.kind() == std::io::ErrorKind::NotFound {
@@ -75,7 +101,7 @@ impl CommandSender {
                     .hint(format!("chmod +x {}", p.display())),
             );
         }
-        Ok(())
+        self.trusted()
     }
 
     pub fn check(&self, name: &str) -> Check {
@@ -99,79 +125,51 @@ impl CommandSender {
 
     /// Runs the command for one message.
     pub fn run(&self, number: &str, body: &str) -> Result<(), Error> {
-        let mut child = Command::new(&self.program)
-            .arg(number)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            // Not its business.
-            .env_remove(SMTP_PASSWORD_ENV)
-            .process_group(0)
-            .spawn()
-            .map_err(|e| {
-                error::delivery(format!("cannot run [sms] command {}: {e}", self.name()))
-            })?;
-        let stdout = child.stdout.take().map(drain);
-        let stderr = child.stderr.take().map(drain);
-        if let Some(mut stdin) = child.stdin.take() {
-            let body = body.to_string();
-            // A command that exits without reading is its own affair (broken pipe).
-            thread::spawn(move || {
-                let _ = stdin.write_all(body.as_bytes());
-            });
-        }
-        let status = match self.wait(&mut child) {
-            Ok(s) => s,
-            Err(e) => {
-                kill_group(&mut child);
-                return Err(e);
-            }
-        };
-        if status.success() {
-            return Ok(());
-        }
-        let collect = |rx: Option<mpsc::Receiver<Vec<u8>>>| {
-            rx.and_then(|rx| rx.recv_timeout(DRAIN_GRACE).ok())
-                .map(|b| String::from_utf8_lossy(&b).into_owned())
-                .unwrap_or_default()
-        };
-        let (err, out) = (collect(stderr), collect(stdout));
-        let said = if !err.trim().is_empty() {
-            quote(&err, 200)
-        } else if !out.trim().is_empty() {
-            quote(&out, 200)
-        } else {
-            "(no output)".to_string()
-        };
-        Err(error::delivery(format!(
-            "[sms] command {} failed ({}): {said}",
-            self.name(),
-            describe(status)
-        )))
-    }
-
-    fn wait(&self, child: &mut Child) -> Result<ExitStatus, Error> {
-        let deadline = Instant::now() + self.timeout;
-        loop {
-            match child.try_wait() {
-                Ok(Some(status)) => return Ok(status),
-                Ok(None) => {}
-                Err(e) => {
-                    return Err(error::delivery(format!(
-                        "cannot wait for [sms] command {}: {e}",
-                        self.name()
-                    )));
-                }
-            }
-            if Instant::now() >= deadline {
-                return Err(error::delivery(format!(
-                    "[sms] command {} did not finish within {} s and was killed",
+        // Checked again here (preflight ran before the code was made): at send
+        // time a program that fails it is a delivery that cannot happen.
+        self.trusted().map_err(|e| Error {
+            kind: error::Kind::Delivery,
+            message: format!("cannot run: {}", e.message),
+            hint: e.hint,
+        })?;
+        let mut cmd = Command::new(&self.program);
+        cmd.arg(number);
+        // Not the caller's environment, nor our secrets: a fixed allow-list.
+        system::apply_child_env(&mut cmd);
+        match run_program(cmd, body.as_bytes().to_vec(), self.timeout) {
+            Ok(()) => Ok(()),
+            Err(RunFailure::Spawn(e)) => Err(error::delivery(format!(
+                "cannot run [sms] command {}: {e}",
+                self.name()
+            ))),
+            Err(RunFailure::Wait(e)) => Err(error::delivery(format!(
+                "cannot wait for [sms] command {}: {e}",
+                self.name()
+            ))),
+            Err(RunFailure::TimedOut) => Err(error::delivery(format!(
+                "[sms] command {} did not finish within {} s and was killed",
+                self.name(),
+                self.timeout.as_secs()
+            ))
+            .hint("raise [sms] timeout if the command is slow but works")),
+            Err(RunFailure::Exited {
+                status,
+                stderr,
+                stdout,
+            }) => {
+                let said = if !stderr.trim().is_empty() {
+                    quote(&stderr, 200)
+                } else if !stdout.trim().is_empty() {
+                    quote(&stdout, 200)
+                } else {
+                    "(no output)".to_string()
+                };
+                Err(error::delivery(format!(
+                    "[sms] command {} failed ({}): {said}",
                     self.name(),
-                    self.timeout.as_secs()
-                ))
-                .hint("raise [sms] timeout if the command is slow but works"));
+                    describe(status)
+                )))
             }
-            thread::sleep(POLL);
         }
     }
 
@@ -183,6 +181,83 @@ impl CommandSender {
 impl Sender for CommandSender {
     fn send(&self, msg: &Message) -> Result<(), Error> {
         self.run(&msg.to, &msg.text.body)
+    }
+}
+
+/// Why a program run by [`run_program`] did not succeed.
+#[derive(Debug)]
+pub(crate) enum RunFailure {
+    Spawn(std::io::Error),
+    Wait(std::io::Error),
+    /// Still running at the time limit: killed with its process group.
+    TimedOut,
+    /// Exited non-zero (or by a signal), with the start of what it printed.
+    Exited {
+        status: ExitStatus,
+        stderr: String,
+        stdout: String,
+    },
+}
+
+/// Runs a prepared command (program, arguments, environment) with `input` on its
+/// stdin, in its own process group, for at most `timeout`; on the time limit the
+/// whole group is killed. Shared by `[sms] command` and `[password] command`.
+/// `input` is wiped from memory once written.
+pub(crate) fn run_program(
+    mut cmd: Command,
+    input: Vec<u8>,
+    timeout: Duration,
+) -> Result<(), RunFailure> {
+    let input = zeroize::Zeroizing::new(input);
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .process_group(0)
+        .spawn()
+        .map_err(RunFailure::Spawn)?;
+    let stdout = child.stdout.take().map(drain);
+    let stderr = child.stderr.take().map(drain);
+    if let Some(mut stdin) = child.stdin.take() {
+        // A command that exits without reading is its own affair (broken pipe).
+        thread::spawn(move || {
+            let _ = stdin.write_all(&input);
+        });
+    }
+    let status = match wait(&mut child, timeout) {
+        Ok(s) => s,
+        Err(e) => {
+            kill_group(&mut child);
+            return Err(e);
+        }
+    };
+    if status.success() {
+        return Ok(());
+    }
+    let collect = |rx: Option<mpsc::Receiver<Vec<u8>>>| {
+        rx.and_then(|rx| rx.recv_timeout(DRAIN_GRACE).ok())
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .unwrap_or_default()
+    };
+    Err(RunFailure::Exited {
+        status,
+        stderr: collect(stderr),
+        stdout: collect(stdout),
+    })
+}
+
+fn wait(child: &mut Child, timeout: Duration) -> Result<ExitStatus, RunFailure> {
+    let deadline = Instant::now() + timeout;
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) => return Ok(status),
+            Ok(None) => {}
+            Err(e) => return Err(RunFailure::Wait(e)),
+        }
+        if Instant::now() >= deadline {
+            return Err(RunFailure::TimedOut);
+        }
+        thread::sleep(POLL);
     }
 }
 
@@ -201,19 +276,14 @@ fn drain(mut pipe: impl Read + Send + 'static) -> mpsc::Receiver<Vec<u8>> {
 
 /// Kills the command and everything in its process group, and reaps it.
 fn kill_group(child: &mut Child) {
-    if let Ok(pid) = libc::pid_t::try_from(child.id()) {
-        // SAFETY: kill(2) takes plain integers and touches no memory of ours; the
-        // group id is the child's pid (process_group(0)), which we have not reaped
-        // yet, so it cannot have been reused.
-        unsafe {
-            libc::kill(-pid, libc::SIGKILL);
-        }
-    }
+    // The group id is the child's pid (process_group(0)), which we have not
+    // reaped yet, so it cannot have been reused.
+    system::kill_process_group(child.id());
     let _ = child.kill();
     let _ = child.wait();
 }
 
-fn describe(status: ExitStatus) -> String {
+pub(crate) fn describe(status: ExitStatus) -> String {
     match (status.code(), status.signal()) {
         (Some(code), _) => format!("exit status {code}"),
         (None, Some(sig)) => format!("killed by signal {sig}"),

@@ -105,6 +105,15 @@ impl Tx<'_> {
         Ok(self.tx.last_insert_rowid())
     }
 
+    /// Removes the record of a send whose delivery failed: it counts neither for
+    /// the rate limit nor for fees (the audit log keeps the failure).
+    pub fn forget_send(&self, send_id: i64) -> anyhow::Result<()> {
+        self.tx
+            .execute("DELETE FROM sends WHERE id = ?1", [send_id])
+            .db()?;
+        Ok(())
+    }
+
     pub fn mark_send_failed(&self, send_id: i64) -> anyhow::Result<()> {
         self.tx
             .execute("UPDATE sends SET ok = 0 WHERE id = ?1", [send_id])
@@ -135,6 +144,39 @@ impl Tx<'_> {
                 reason,
                 now
             ])
+            .db()
+    }
+
+    /// Voids the user's live codes of any purpose sent to one address: the contact
+    /// there changed or went away, so a code it received must not work.
+    pub fn void_codes_to(
+        &self,
+        user_id: i64,
+        channel: Channel,
+        address: &str,
+        reason: &str,
+        now: i64,
+    ) -> anyhow::Result<usize> {
+        self.tx
+            .prepare_cached(
+                "UPDATE codes SET state = 'voided', void_reason = ?4, closed_at = ?5 \
+                 WHERE user_id = ?1 AND state = 'live' AND channel = ?2 AND destination = ?3",
+            )
+            .db()?
+            .execute(params![user_id, channel.as_str(), address, reason, now])
+            .db()
+    }
+
+    /// Closes the user's open reset windows (a contact changed: whoever verified a
+    /// code must verify again). Returns how many were open.
+    pub fn close_windows(&self, user_id: i64, now: i64) -> anyhow::Result<usize> {
+        self.tx
+            .prepare_cached(
+                "UPDATE reset_windows SET used_at = ?2 \
+                 WHERE user_id = ?1 AND used_at IS NULL AND expires_at > ?2",
+            )
+            .db()?
+            .execute(params![user_id, now])
             .db()
     }
 

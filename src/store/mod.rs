@@ -8,8 +8,11 @@
 //! `database is locked`.
 
 mod audit;
+mod backup;
 mod bulk;
+mod changes;
 mod codes;
+mod find;
 mod health;
 mod users;
 
@@ -23,8 +26,11 @@ use crate::error::{self, Error};
 use crate::who::Who;
 
 pub use audit::{AuditEntry, AuditRow};
-pub use bulk::{BulkWriter, Claim, ExportRow, PURGE_BATCH, PurgeKind};
+pub use backup::BackupOutcome;
+pub use bulk::{BulkWriter, Claim, ExportRow, ImportNotice, PURGE_BATCH, PurgeKind};
+pub use changes::{UnfinishedChange, window_tag};
 pub use codes::{CodeRow, NewCode, Purpose};
+pub use find::{FindTerms, Found};
 pub use health::PurgeBacklog;
 pub use users::{Contact, ContactSink, User, UserFilter};
 
