@@ -862,7 +862,9 @@ fn reset_at_a_terminal_asks_again_when_the_directory_refuses() {
     slapd.user("alice", OLD);
     let env = ldap_env(&slapd.url(), "");
     let mut p = crate::pty::spawn(&env, &["--dry-run", "reset", "alice"]);
-    let found = p.expect(expectrl::Regex("SafeCode ([0-9]{6}) for")).unwrap();
+    let found = p
+        .expect(expectrl::Regex("SafeCode ([0-9]{6}) for"))
+        .unwrap();
     let code = String::from_utf8_lossy(&found[1]).to_string();
     p.expect("Code the caller reads back").unwrap();
     p.send_line(&code).unwrap();
