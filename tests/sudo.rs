@@ -593,6 +593,9 @@ fn sudo_import_opens_files_with_the_callers_rights() {
         .code(1);
     assert!(d.stderr.contains("ermission denied"), "{}", d.stderr);
     assert_eq!(fs::read(&roots).unwrap(), before);
+    let d = s.sudo(&admin, &[], &["generate", "man", ETC]).code(1);
+    assert!(d.stderr.contains("ermission denied"), "{}", d.stderr);
+    assert!(!Path::new(ETC).join("safecode.1").exists());
     // An admin may print a code; what they are told is that it was printed, not
     // sent, and the audit log says so.
     let d = s.sudo(&admin, &[], &["--dry-run", "issue", "carol"]).ok();
