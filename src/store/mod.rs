@@ -201,9 +201,7 @@ impl Store {
             })
             .map_err(|e| sql_err(&p, e))?;
         if !has_key {
-            let mut key = [0u8; 32];
-            getrandom::fill(&mut key)
-                .map_err(|e| error::other(format!("OS random number generator: {e}")))?;
+            let key = crate::code::new_key().map_err(|e| error::other(e.to_string()))?;
             tx.execute(
                 "INSERT INTO meta (key, value) VALUES ('code_key', ?1)",
                 [&key[..]],
