@@ -11,6 +11,7 @@ mod crash;
 mod delivery;
 mod docs;
 mod foundation;
+mod leaks;
 mod fuzz_regressions;
 mod pty;
 mod races;

@@ -175,6 +175,14 @@ impl Unready {
         }
     }
 
+    /// The message and its hint on one line, for `doctor`.
+    fn with_hint(&self) -> String {
+        match &self.hint {
+            Some(h) => format!("{} (hint: {h})", self.message),
+            None => self.message.clone(),
+        }
+    }
+
     fn error(&self) -> Error {
         let e = Error::new(Kind::Other, self.message.clone());
         match &self.hint {
@@ -282,13 +290,13 @@ impl Dispatcher {
                 Status::Warn,
                 "not configured (optional): set [email] smtp_url and from to send codes by email",
             ),
-            Err(u) => Check::new("email delivery", Status::Fail, u.message.clone()),
+            Err(u) => Check::new("email delivery", Status::Fail, u.with_hint()),
         });
         checks.push(match &self.sms {
             Ok(SmsTransport::Gateway(g)) => g.check("sms delivery"),
             Ok(SmsTransport::Http(h)) => h.check("sms delivery"),
             Ok(SmsTransport::Command(c)) => c.check("sms delivery"),
-            Err(u) => Check::new("sms delivery", Status::Fail, u.message.clone()),
+            Err(u) => Check::new("sms delivery", Status::Fail, u.with_hint()),
         });
         checks
     }
