@@ -333,7 +333,7 @@ _safecode() {
             return 0
             ;;
         safecode__subcmd__export)
-            opts="-q -h --format --db --config --dry-run --json --actor --quiet --help"
+            opts="-q -h --format --excel --db --config --dry-run --json --actor --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -732,7 +732,7 @@ _safecode() {
             fi
             case "${prev}" in
                 --state)
-                    COMPREPLY=($(compgen -W "enrolled may-skip must-register" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "enrolled may-skip must-register locked" -- "${cur}"))
                     return 0
                     ;;
                 --limit)

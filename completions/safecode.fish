@@ -81,17 +81,18 @@ complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_
 complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_subcommand_from add" -l json -d 'Print one JSON document on stdout'
 complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Print errors only'
 complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
-complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_subcommand_from list" -l state -d 'Only users in this enrollment state' -r -f -a "enrolled\t''
-may-skip\t''
-must-register\t''"
-complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_subcommand_from list" -l limit -d 'At most this many users' -r
+complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_subcommand_from list" -l state -d 'Only users in this enrollment state' -r -f -a "enrolled\t'At least one confirmed contact'
+may-skip\t'Not enrolled, skips left'
+must-register\t'Not enrolled, no skips left'
+locked\t'Locked after too many consecutive wrong codes (`safecode user unlock`)'"
+complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_subcommand_from list" -l limit -d 'At most this many users [default: all; 0 also means all]' -r
 complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_subcommand_from list" -l db -d 'Database file [default: $XDG_DATA_HOME/safecode/safecode.db, or `database` in the config]' -r -F
 complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_subcommand_from list" -l config -d 'Configuration file [default: /etc/safecode/config.toml, then $XDG_CONFIG_HOME/safecode/config.toml]' -r -F
 complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_subcommand_from list" -l actor -d 'A name for the audit log (e.g. your ticket handle), recorded beside the OS user' -r
 complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_subcommand_from list" -l dry-run -d 'Print messages instead of sending them'
 complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_subcommand_from list" -l json -d 'Print one JSON document on stdout'
 complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print errors only'
-complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_subcommand_from show" -l db -d 'Database file [default: $XDG_DATA_HOME/safecode/safecode.db, or `database` in the config]' -r -F
 complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_subcommand_from show" -l config -d 'Configuration file [default: /etc/safecode/config.toml, then $XDG_CONFIG_HOME/safecode/config.toml]' -r -F
 complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_subcommand_from show" -l actor -d 'A name for the audit log (e.g. your ticket handle), recorded beside the OS user' -r
@@ -221,6 +222,7 @@ json\t''"
 complete -c safecode -n "__fish_safecode_using_subcommand export" -l db -d 'Database file [default: $XDG_DATA_HOME/safecode/safecode.db, or `database` in the config]' -r -F
 complete -c safecode -n "__fish_safecode_using_subcommand export" -l config -d 'Configuration file [default: /etc/safecode/config.toml, then $XDG_CONFIG_HOME/safecode/config.toml]' -r -F
 complete -c safecode -n "__fish_safecode_using_subcommand export" -l actor -d 'A name for the audit log (e.g. your ticket handle), recorded beside the OS user' -r
+complete -c safecode -n "__fish_safecode_using_subcommand export" -l excel -d 'Start the CSV with a UTF-8 byte-order mark, so Excel shows accented names right'
 complete -c safecode -n "__fish_safecode_using_subcommand export" -l dry-run -d 'Print messages instead of sending them'
 complete -c safecode -n "__fish_safecode_using_subcommand export" -l json -d 'Print one JSON document on stdout'
 complete -c safecode -n "__fish_safecode_using_subcommand export" -s q -l quiet -d 'Print errors only'
@@ -243,7 +245,7 @@ complete -c safecode -n "__fish_safecode_using_subcommand stats" -l json -d 'Pri
 complete -c safecode -n "__fish_safecode_using_subcommand stats" -s q -l quiet -d 'Print errors only'
 complete -c safecode -n "__fish_safecode_using_subcommand stats" -s h -l help -d 'Print help'
 complete -c safecode -n "__fish_safecode_using_subcommand audit" -l since -d 'Only rows newer than this (e.g. 24h, 30d)' -r
-complete -c safecode -n "__fish_safecode_using_subcommand audit" -l limit -d 'At most this many rows [default: 50; 0 for all]' -r
+complete -c safecode -n "__fish_safecode_using_subcommand audit" -l limit -d 'At most this many rows [default: 50; 0 means all]' -r
 complete -c safecode -n "__fish_safecode_using_subcommand audit" -l db -d 'Database file [default: $XDG_DATA_HOME/safecode/safecode.db, or `database` in the config]' -r -F
 complete -c safecode -n "__fish_safecode_using_subcommand audit" -l config -d 'Configuration file [default: /etc/safecode/config.toml, then $XDG_CONFIG_HOME/safecode/config.toml]' -r -F
 complete -c safecode -n "__fish_safecode_using_subcommand audit" -l actor -d 'A name for the audit log (e.g. your ticket handle), recorded beside the OS user' -r

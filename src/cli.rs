@@ -136,10 +136,20 @@ Examples:
   safecode import contacts.csv
   safecode import - --skip-invalid < hr-export.csv
 
-Columns: username (required), name, phone, carrier, email, in any order. Any invalid
-row means nothing is written (exit 6) unless --skip-invalid.")]
+Columns: username (required), name, phone, carrier, email, phone_confirmed,
+email_confirmed (yes/no), in any order. Any invalid row means nothing is written
+(exit 6); with --skip-invalid the valid rows are written, the others listed, exit 0.
+Save spreadsheets as \"CSV UTF-8\".")]
     Import(ImportArgs),
     /// Export users and contacts as CSV (the import format) or JSON
+    #[command(after_help = "\
+Examples:
+  safecode export > contacts.csv
+  safecode export --excel > contacts-for-excel.csv
+  safecode export --format json | jq '.[] | select(.phone == null) | .username'
+
+Columns: username, name, phone, carrier, email, phone_confirmed, email_confirmed.
+Importing the file again changes nothing: a contact marked `no` is not vouched for.")]
     Export(ExportArgs),
     /// Delete codes and reset windows that can no longer be used, and old audit rows
     #[command(after_help = "\
@@ -195,9 +205,14 @@ pub struct UserAddArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum StateArg {
+    /// At least one confirmed contact
     Enrolled,
+    /// Not enrolled, skips left
     MaySkip,
+    /// Not enrolled, no skips left
     MustRegister,
+    /// Locked after too many consecutive wrong codes (`safecode user unlock`)
+    Locked,
 }
 
 #[derive(Debug, Args)]
@@ -205,8 +220,8 @@ pub struct UserListArgs {
     /// Only users in this enrollment state
     #[arg(long)]
     pub state: Option<StateArg>,
-    /// At most this many users
-    #[arg(long)]
+    /// At most this many users [default: all; 0 also means all]
+    #[arg(long, value_name = "N")]
     pub limit: Option<u32>,
 }
 
@@ -343,6 +358,9 @@ pub struct ExportArgs {
     /// Output format
     #[arg(long, default_value = "csv")]
     pub format: ExportFormat,
+    /// Start the CSV with a UTF-8 byte-order mark, so Excel shows accented names right
+    #[arg(long)]
+    pub excel: bool,
 }
 
 #[derive(Debug, Args)]
@@ -369,8 +387,8 @@ pub struct AuditArgs {
     /// Only rows newer than this (e.g. 24h, 30d)
     #[arg(long, value_name = "DURATION")]
     pub since: Option<String>,
-    /// At most this many rows [default: 50; 0 for all]
-    #[arg(long)]
+    /// At most this many rows [default: 50; 0 means all]
+    #[arg(long, value_name = "N")]
     pub limit: Option<u32>,
     /// Walk the hash chain; exit 1 naming the first row that does not match
     #[arg(long)]

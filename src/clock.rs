@@ -1,7 +1,7 @@
 //! The one clock. Everything asks it for the time, so that `faketime` can move the
 //! process's clock in tests instead of tests sleeping for minutes.
 
-use chrono::{SecondsFormat, TimeZone, Utc};
+use chrono::{DateTime, FixedOffset, Local, SecondsFormat, TimeZone, Utc};
 
 /// Now, in whole seconds since the Unix epoch (what the database stores).
 pub fn now() -> i64 {
@@ -16,11 +16,21 @@ pub fn rfc3339(ts: i64) -> String {
     }
 }
 
-/// A stored timestamp for people: `2026-11-29 14:05 UTC`.
+/// A stored timestamp for people, in the local time zone (`TZ`, else
+/// /etc/localtime): `2026-11-29 09:05 -05:00`, or `2026-11-29 14:05 UTC`.
+/// `--json` and the audit log keep RFC 3339 UTC ([`rfc3339`]).
 pub fn human(ts: i64) -> String {
-    match Utc.timestamp_opt(ts, 0).single() {
-        Some(t) => t.format("%Y-%m-%d %H:%M UTC").to_string(),
+    match Local.timestamp_opt(ts, 0).single() {
+        Some(t) => human_at(t.fixed_offset()),
         None => ts.to_string(),
+    }
+}
+
+fn human_at(t: DateTime<FixedOffset>) -> String {
+    if t.offset().local_minus_utc() == 0 {
+        t.format("%Y-%m-%d %H:%M UTC").to_string()
+    } else {
+        t.format("%Y-%m-%d %H:%M %:z").to_string()
     }
 }
 
@@ -44,7 +54,13 @@ mod tests {
     #[test]
     fn formats() {
         assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
-        assert_eq!(human(90), "1970-01-01 00:01 UTC");
+        let at = |secs: i32| {
+            Utc.timestamp_opt(90, 0)
+                .unwrap()
+                .with_timezone(&FixedOffset::east_opt(secs).unwrap())
+        };
+        assert_eq!(human_at(at(0)), "1970-01-01 00:01 UTC");
+        assert_eq!(human_at(at(-5 * 3600)), "1969-12-31 19:01 -05:00");
         assert_eq!(span(570), "9m 30s");
         assert_eq!(span(600), "10m");
         assert_eq!(span(7500), "2h 5m");

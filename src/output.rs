@@ -40,16 +40,29 @@ impl Output {
         }
     }
 
+    /// The data a command was asked for, as text (a report, the exposition
+    /// format): printed even with `-q`, which hides chatter, never the data.
+    pub fn data(&self, text: &str) -> std::io::Result<()> {
+        let mut o = std::io::stdout().lock();
+        o.write_all(text.as_bytes())?;
+        if !text.ends_with('\n') {
+            writeln!(o)?;
+        }
+        o.flush()
+    }
+
     /// The one JSON document of `--json`.
     pub fn json<T: Serialize>(&self, value: &T) -> std::io::Result<()> {
         let mut o = std::io::stdout().lock();
-        serde_json::to_writer_pretty(&mut o, value).map_err(std::io::Error::other)?;
+        // `From<serde_json::Error>` keeps an I/O error's kind (a closed pipe).
+        serde_json::to_writer_pretty(&mut o, value).map_err(std::io::Error::from)?;
         writeln!(o)
     }
 
-    /// Prints a table for people (not with `--json` or `-q`).
+    /// Prints a table for people (not with `--json`). A table is the data the
+    /// command was asked for, so `-q` does not hide it.
     pub fn table(&self, table: Table) -> std::io::Result<()> {
-        if self.json || self.quiet {
+        if self.json {
             return Ok(());
         }
         // Cells are cleaned as they are added ([`Output::row`]); this is the net
@@ -195,12 +208,24 @@ pub fn is_unprintable(c: char) -> bool {
         )
 }
 
-/// True when the error is a write to a closed pipe (`safecode export | head`).
+/// True when the error is a write to a closed pipe (`safecode export | head`),
+/// however it was wrapped: a bare I/O error, the csv writer's, serde_json's, or an
+/// I/O error carrying one of those.
 pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| {
-        c.downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-    })
+    use std::io::ErrorKind::BrokenPipe;
+    fn pipe(c: &(dyn std::error::Error + 'static)) -> bool {
+        if let Some(io) = c.downcast_ref::<std::io::Error>() {
+            return io.kind() == BrokenPipe || io.get_ref().is_some_and(|inner| pipe(inner));
+        }
+        if let Some(csv) = c.downcast_ref::<csv::Error>() {
+            return matches!(csv.kind(), csv::ErrorKind::Io(io) if io.kind() == BrokenPipe);
+        }
+        if let Some(j) = c.downcast_ref::<serde_json::Error>() {
+            return j.io_error_kind() == Some(BrokenPipe);
+        }
+        false
+    }
+    e.chain().any(pipe)
 }
 
 #[cfg(test)]

@@ -44,12 +44,17 @@ fn a_huge_timeout_is_refused_at_load_not_a_panic_after_sending() {
         format!("#!/bin/sh\ncat >/dev/null\ntouch {}\n", marker.display()),
     )
     .unwrap();
-    std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755))
-        .unwrap();
+    std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
     let huge = "timeout = \"500000000000y\"\n";
     for (key, toml) in [
-        ("sms", format!("[sms]\ncommand = \"{}\"\n{huge}", script.display())),
-        ("email", format!("[sms]\ncommand = \"{}\"\n[email]\n{huge}", script.display())),
+        (
+            "sms",
+            format!("[sms]\ncommand = \"{}\"\n{huge}", script.display()),
+        ),
+        (
+            "email",
+            format!("[sms]\ncommand = \"{}\"\n[email]\n{huge}", script.display()),
+        ),
     ] {
         env.config(&toml);
         env.run(["issue", "ann"])
@@ -161,7 +166,8 @@ fn init_on_a_newer_schema_refuses() {
 // -- printed output ------------------------------------------------------------
 
 fn has_escapes(s: &str) -> bool {
-    s.chars().any(|c| c == '\u{1b}' || c == '\u{9b}' || c == '\u{7}')
+    s.chars()
+        .any(|c| c == '\u{1b}' || c == '\u{9b}' || c == '\u{7}')
 }
 
 #[test]
@@ -186,10 +192,7 @@ fn names_with_escape_sequences_print_cleaned() {
     assert!(d.stdout.contains("Evil Mobile"), "{}", d.stdout);
     // doctor and errors print paths and messages that the caller typed.
     let evil_db = env.path("a\u{1b}[2J.db");
-    let d = env
-        .run(["doctor"])
-        .env("SAFECODE_DB", &evil_db)
-        .code(1);
+    let d = env.run(["doctor"]).env("SAFECODE_DB", &evil_db).code(1);
     assert!(!has_escapes(&d.stdout), "{:?}", d.stdout);
     let d = env
         .run(["user", "show", "eve"])
@@ -201,7 +204,13 @@ fn names_with_escape_sequences_print_cleaned() {
 #[test]
 fn bidi_controls_and_line_separators_are_refused_in_names() {
     let env = TestEnv::new();
-    for bad in ["\u{202e}evE", "a\u{2066}b", "a\u{200f}b", "line\u{2028}two", "p\u{2029}q"] {
+    for bad in [
+        "\u{202e}evE",
+        "a\u{2066}b",
+        "a\u{200f}b",
+        "line\u{2028}two",
+        "p\u{2029}q",
+    ] {
         env.run(["user", "add", "bob", "--name", bad])
             .code(2)
             .stderr_has("bidirectional control or line separator");

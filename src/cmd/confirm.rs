@@ -5,7 +5,7 @@ use serde_json::json;
 
 use super::codes::{self, Target, Verdict};
 use super::enroll::Change;
-use super::{describe_contact, find_user};
+use super::find_user;
 use crate::Ctx;
 use crate::cli::ConfirmArgs;
 use crate::code::Code;
@@ -27,9 +27,10 @@ pub fn run(a: ConfirmArgs, ctx: &Ctx) -> anyhow::Result<u8> {
             "confirmed": { "channel": contact.channel, "address": contact.address },
         }))?;
     } else {
+        // Not `describe_contact`: its "(confirmed)" would repeat the verb.
         ctx.out.say(&format!(
             "Confirmed {} for {}.",
-            describe_contact(&contact),
+            codes::masked(contact.channel, &contact.address),
             user.username
         ))?;
     }

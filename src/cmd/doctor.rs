@@ -23,7 +23,7 @@ const PURGE_OVERDUE_SECS: i64 = 24 * 3600;
 
 pub fn run(ctx: &Ctx) -> anyhow::Result<u8> {
     let (config, loaded) = config_check(ctx);
-    let mut checks = vec![config];
+    let mut checks = vec![config, site_check(&ctx.config)];
     if let Some(cfg) = &loaded {
         checks.push(policy_check(cfg));
     }
@@ -39,8 +39,11 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<u8> {
             "checks": checks,
         }))?;
     } else {
+        // The report is the data asked for; `-q` keeps only what needs attention.
         for c in &checks {
-            ctx.out.say(&line(c))?;
+            if !ctx.out.quiet || c.status != Status::Ok {
+                ctx.out.data(&line(c))?;
+            }
         }
     }
     if failed > 0 {
@@ -104,6 +107,35 @@ fn config_check(ctx: &Ctx) -> (Check, Option<Config>) {
             Some(c),
         ),
         Err(e) => (Check::new("config", Status::Fail, with_hint(&e)), None),
+    }
+}
+
+/// `org_name` and `helpdesk` are in every message: the built-in values belong to
+/// one site, and another site's people would call the wrong desk.
+fn site_check(cfg: &Config) -> Check {
+    let builtin = Config::default();
+    let mut left = Vec::new();
+    if cfg.org_name == builtin.org_name {
+        left.push(format!("org_name is the built-in \"{}\"", builtin.org_name));
+    }
+    if cfg.helpdesk == builtin.helpdesk {
+        left.push(format!("helpdesk is the built-in \"{}\"", builtin.helpdesk));
+    }
+    if left.is_empty() {
+        Check::new(
+            "site",
+            Status::Ok,
+            format!("messages name {} and {}", cfg.org_name, cfg.helpdesk),
+        )
+    } else {
+        Check::new(
+            "site",
+            Status::Warn,
+            format!(
+                "{}: every message names them (hint: set org_name and helpdesk in the config)",
+                left.join(", ")
+            ),
+        )
     }
 }
 

@@ -126,9 +126,10 @@ pub(crate) const NEEDS_REPLACE: &str = "would replace a confirmed contact";
 pub(crate) enum AuditEach {
     /// One row per change (enroll, prompt).
     Every,
-    /// Only replacements, which record the old address for investigations; a bulk
-    /// import writes one summary row for the rest (a million rows would otherwise
-    /// write a million chained audit rows).
+    /// Only what someone answers for: replacements, which record the old address
+    /// for investigations, and every contact the import vouches for (added
+    /// confirmed, or confirmed). Unconfirmed additions are in the import's
+    /// summary row.
     Replacements,
 }
 
@@ -233,7 +234,7 @@ pub(crate) fn write(
             Change::Unchanged(_) => {}
             Change::Added(c) => {
                 sink.put_contact(user, c)?;
-                if every {
+                if every || c.confirmed() {
                     tx.audit(AuditEntry {
                         username: Some(&user.username),
                         action: "contact.add",
@@ -253,14 +254,13 @@ pub(crate) fn write(
             }
             Change::Confirmed(c) => {
                 sink.put_contact(user, c)?;
-                if every {
-                    tx.audit(AuditEntry {
-                        username: Some(&user.username),
-                        action: "contact.confirm",
-                        outcome: "ok",
-                        detail: Some(format!("{} {} (vouched by {source})", c.channel, c.address)),
-                    })?;
-                }
+                // Always audited: someone vouched for this contact.
+                tx.audit(AuditEntry {
+                    username: Some(&user.username),
+                    action: "contact.confirm",
+                    outcome: "ok",
+                    detail: Some(format!("{} {} (vouched by {source})", c.channel, c.address)),
+                })?;
             }
             Change::Replaced(o, c) => {
                 sink.put_contact(user, c)?;
@@ -400,14 +400,16 @@ pub fn run(a: EnrollArgs, ctx: &Ctx) -> anyhow::Result<u8> {
             ctx.out.say(&format!("Added user {}.", user.username))?;
         }
         for c in &changes {
-            let verb = match c {
-                Change::Added(_) => "Registered",
-                Change::Replaced(..) => "Replaced with",
-                Change::Confirmed(_) => "Confirmed",
-                Change::Unchanged(_) => "Unchanged:",
+            let line = match c {
+                Change::Added(x) => format!("Registered {}.", describe_contact(x)),
+                Change::Replaced(_, x) => format!("Replaced with {}.", describe_contact(x)),
+                // Not `describe_contact`: its "(confirmed)" would repeat the verb.
+                Change::Confirmed(x) => {
+                    format!("Confirmed {}.", super::codes::masked(x.channel, &x.address))
+                }
+                Change::Unchanged(x) => format!("Unchanged: {}.", describe_contact(x)),
             };
-            ctx.out
-                .say(&format!("{verb} {}.", describe_contact(c.current())))?;
+            ctx.out.say(&line)?;
         }
     }
     Ok(0)

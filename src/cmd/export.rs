@@ -50,6 +50,11 @@ pub fn run(a: ExportArgs, ctx: &Ctx) -> anyhow::Result<u8> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let json = ctx.out.json || a.format == ExportFormat::Json;
+    if json && a.excel {
+        return Err(crate::error::usage("--excel is for CSV, not JSON")
+            .hint("leave out --excel, or --format json / --json")
+            .into());
+    }
     store.read(|tx| {
         if json {
             // A JSON array written element by element: the export streams.
@@ -76,8 +81,22 @@ pub fn run(a: ExportArgs, ctx: &Ctx) -> anyhow::Result<u8> {
             })?;
             out.write_all(if first { b"]\n" } else { b"\n]\n" })?;
         } else {
+            if a.excel {
+                // Excel reads a CSV without a byte-order mark as cp1252 and
+                // garbles accented names.
+                out.write_all(b"\xef\xbb\xbf")?;
+            }
             let mut w = csv::WriterBuilder::new().from_writer(&mut out);
             w.write_record(COLUMNS)?;
+            // Whether each contact is confirmed, so an import of this file vouches
+            // only for what was confirmed (empty without a contact).
+            let flag = |present: bool, confirmed: bool| -> std::borrow::Cow<'_, str> {
+                match (present, confirmed) {
+                    (false, _) => "".into(),
+                    (true, true) => "yes".into(),
+                    (true, false) => "no".into(),
+                }
+            };
             tx.each_export_row(|r| {
                 let cells = [
                     neutralise(&r.username),
@@ -85,6 +104,8 @@ pub fn run(a: ExportArgs, ctx: &Ctx) -> anyhow::Result<u8> {
                     r.phone.as_deref().unwrap_or_default().into(),
                     opt(&r.carrier),
                     opt(&r.email),
+                    flag(r.phone.is_some(), r.phone_confirmed),
+                    flag(r.email.is_some(), r.email_confirmed),
                 ];
                 w.write_record(cells.iter().map(|c| c.as_bytes()))?;
                 Ok(())

@@ -21,16 +21,30 @@ use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use serde::Serialize;
 
 use super::clean_name;
-use super::enroll::{self, AuditEach, NEEDS_REPLACE, NewContacts};
+use super::enroll::{self, AuditEach, Change, NEEDS_REPLACE, NewContacts};
 use crate::Ctx;
 use crate::cli::ImportArgs;
 use crate::config::Config;
 use crate::contact::{self, Carrier};
 use crate::error;
-use crate::store::{AuditEntry, BulkWriter, Tx};
+use crate::store::{AuditEntry, BulkWriter, Contact, Tx};
 
-/// The columns a file may have; `username` is required.
-pub(crate) const COLUMNS: [&str; 5] = ["username", "name", "phone", "carrier", "email"];
+/// The columns a file may have; `username` is required. `phone_confirmed` and
+/// `email_confirmed` (`yes` / `no`, written by `export`) say whether the import
+/// vouches for that contact, so that export → import changes nothing.
+pub(crate) const COLUMNS: [&str; 7] = [
+    "username",
+    "name",
+    "phone",
+    "carrier",
+    "email",
+    "phone_confirmed",
+    "email_confirmed",
+];
+
+/// What to tell someone whose file is not UTF-8 (Excel's plain "CSV" is cp1252).
+const SAVE_AS_UTF8: &str =
+    "save the file as \"CSV UTF-8\" (in Excel: File > Save As > CSV UTF-8), then import it again";
 
 /// No cell is longer than this; a longer one is reported, not stored.
 const MAX_CELL: usize = 1024;
@@ -62,6 +76,10 @@ struct Row {
     username: String,
     name: Option<String>,
     contacts: NewContacts,
+    /// From `phone_confirmed` / `email_confirmed`: `Some(false)` when the file
+    /// says the contact is not confirmed, so the import must not vouch for it.
+    phone_confirmed: Option<bool>,
+    email_confirmed: Option<bool>,
 }
 
 /// A row as the reader left it.
@@ -88,7 +106,7 @@ enum Msg {
 /// Where each known column sits in the file.
 #[derive(Debug, Default)]
 struct Layout {
-    index: [Option<usize>; 5],
+    index: [Option<usize>; COLUMNS.len()],
     width: usize,
 }
 
@@ -148,6 +166,10 @@ pub(crate) fn unescape_cell(s: &str) -> &str {
     }
 }
 
+/// The problem of a cell that is not UTF-8; also how [`report`] knows to hint
+/// [`SAVE_AS_UTF8`].
+const INVALID_UTF8: &str = "invalid UTF-8";
+
 /// Checks one data row: field count, UTF-8, length, then the same validation as
 /// `enroll`. Duplicates within the file are the writer's to find.
 fn check_row(
@@ -200,7 +222,7 @@ fn check_row(
         match std::str::from_utf8(raw) {
             Ok(s) => cells.push(Some(unescape_cell(s).to_string())),
             Err(_) => {
-                problems.push(p(column_name(i), "invalid UTF-8".into()));
+                problems.push(p(column_name(i), INVALID_UTF8.into()));
                 cells.push(None);
             }
         }
@@ -236,6 +258,22 @@ fn check_row(
         cfg,
         carriers,
     );
+    let mut flag = |col: usize, column: &'static str| match layout.cell(&cells, col) {
+        None => None,
+        Some(v) => match v.trim().to_ascii_lowercase().as_str() {
+            "yes" | "true" | "1" => Some(true),
+            "no" | "false" | "0" => Some(false),
+            _ => {
+                problems.push(p(
+                    Some(column),
+                    format!("`{}`: must be yes or no", contact::printable(v)),
+                ));
+                None
+            }
+        },
+    };
+    let phone_confirmed = flag(5, "phone_confirmed");
+    let email_confirmed = flag(6, "email_confirmed");
     let contacts = match contacts {
         Ok(c) => c,
         Err(errs) => {
@@ -253,6 +291,8 @@ fn check_row(
         username: username.to_string(),
         name,
         contacts,
+        phone_confirmed,
+        email_confirmed,
     })
 }
 
@@ -265,12 +305,86 @@ fn duplicate(line: u64, username: &str) -> Problem {
     }
 }
 
+/// Where the line ends are, for line numbers counted from byte offsets: the
+/// reader notes each line end it passes, the parser asks for the line at a
+/// record's first byte. Only the line ends not yet asked about are kept (the
+/// parser's buffer's worth), so memory stays flat.
+#[derive(Clone)]
+struct LineIndex(std::rc::Rc<std::cell::RefCell<Lines>>);
+
+#[derive(Default)]
+struct Lines {
+    /// Byte offsets of line ends not yet passed by a query.
+    ends: std::collections::VecDeque<u64>,
+    /// Line ends before the last query's offset.
+    before: u64,
+    /// Bytes read so far.
+    read: u64,
+    /// The last byte read was a CR (a CRLF counts once).
+    after_cr: bool,
+}
+
+impl LineIndex {
+    fn new() -> LineIndex {
+        LineIndex(std::rc::Rc::default())
+    }
+
+    /// Notes the line ends in the next bytes read: LF, CRLF or a lone CR.
+    fn saw(&self, bytes: &[u8]) {
+        let mut l = self.0.borrow_mut();
+        for &b in bytes {
+            let at = l.read;
+            l.read += 1;
+            match b {
+                b'\r' => {
+                    l.ends.push_back(at);
+                    l.after_cr = true;
+                }
+                b'\n' if l.after_cr => l.after_cr = false,
+                b'\n' => l.ends.push_back(at),
+                _ => l.after_cr = false,
+            }
+        }
+    }
+
+    /// The 1-based line of the byte at `offset` (offsets asked in order).
+    fn line_at(&self, offset: u64) -> u64 {
+        let mut l = self.0.borrow_mut();
+        while l.ends.front().is_some_and(|e| *e < offset) {
+            l.ends.pop_front();
+            l.before += 1;
+        }
+        l.before + 1
+    }
+}
+
+/// The input, noting line ends into a [`LineIndex`] as the parser reads it.
+struct LineCounting {
+    inner: Box<dyn Read + Send>,
+    lines: LineIndex,
+}
+
+impl Read for LineCounting {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.lines.saw(&buf[..n]);
+        Ok(n)
+    }
+}
+
 /// The reading-and-validating side: runs on its own thread.
 fn read_rows(input: Box<dyn Read + Send>, cfg: &Config, carriers: &[Carrier], tx: SyncSender<Msg>) {
+    let lines = LineIndex::new();
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .from_reader(BufReader::with_capacity(1 << 16, input));
+        .from_reader(BufReader::with_capacity(
+            1 << 16,
+            LineCounting {
+                inner: input,
+                lines: lines.clone(),
+            },
+        ));
     let mut record = csv::ByteRecord::new();
     let fatal = |e: error::Error| {
         let _ = tx.send(Msg::Fatal(e));
@@ -296,7 +410,11 @@ fn read_rows(input: Box<dyn Read + Send>, cfg: &Config, carriers: &[Carrier], tx
         };
         match std::str::from_utf8(f) {
             Ok(s) => names.push(s.to_string()),
-            Err(_) => return fatal(error::invalid_data("line 1: invalid UTF-8 in the header")),
+            Err(_) => {
+                return fatal(
+                    error::invalid_data("line 1: invalid UTF-8 in the header").hint(SAVE_AS_UTF8),
+                );
+            }
         }
     }
     let layout = match Layout::from_header(&names) {
@@ -310,11 +428,16 @@ fn read_rows(input: Box<dyn Read + Send>, cfg: &Config, carriers: &[Carrier], tx
             Ok(true) => {}
             Ok(false) => break,
             Err(e) => {
-                let line = e.position().map(|p| p.line()).unwrap_or(0);
+                let line = e.position().map(|p| lines.line_at(p.byte())).unwrap_or(0);
                 return fatal(error::invalid_data(format!("line {line}: {e}")));
             }
         }
-        let line = record.position().map(|p| p.line()).unwrap_or(0);
+        // Not `position().line()`: the csv crate miscounts CRLF line ends (what
+        // Excel writes), which sent admins to the neighbouring person's row.
+        let line = record
+            .position()
+            .map(|p| lines.line_at(p.byte()))
+            .unwrap_or(0);
         // A blank line is not a row (csv skips them already; this is belt and braces).
         if record.len() == 1 && record.get(0).is_some_and(|f| f.is_empty()) {
             continue;
@@ -348,6 +471,9 @@ struct Summary {
     problems_total: u64,
     /// The first problems (all of them up to a cap).
     problems: Vec<Problem>,
+    /// Some cell was not UTF-8 (a cp1252 "CSV" from Excel).
+    #[serde(skip)]
+    not_utf8: bool,
 }
 
 /// Problems kept for `--json` (the total is always counted).
@@ -356,6 +482,7 @@ const KEPT_PROBLEMS: usize = 1000;
 impl Summary {
     fn problem(&mut self, p: Problem) {
         self.problems_total += 1;
+        self.not_utf8 |= p.message == INVALID_UTF8;
         if self.problems.len() < KEPT_PROBLEMS {
             self.problems.push(p);
         }
@@ -369,6 +496,27 @@ struct Options {
     replace: bool,
 }
 
+/// What a row changes: each contact vouched for (confirmed) unless `--unconfirmed`
+/// or its `*_confirmed` cell says `no`.
+fn plan_row(existing: &[Contact], row: &Row, o: &Options) -> anyhow::Result<Vec<Change>> {
+    let vouch = |cell: Option<bool>| o.confirmed && cell != Some(false);
+    let (phone, email) = (vouch(row.phone_confirmed), vouch(row.email_confirmed));
+    if phone == email {
+        return enroll::plan(existing, &row.contacts, phone, o.replace);
+    }
+    let only_phone = NewContacts {
+        phone: row.contacts.phone.clone(),
+        email: None,
+    };
+    let only_email = NewContacts {
+        phone: None,
+        email: row.contacts.email.clone(),
+    };
+    let mut changes = enroll::plan(existing, &only_phone, phone, o.replace)?;
+    changes.extend(enroll::plan(existing, &only_email, email, o.replace)?);
+    Ok(changes)
+}
+
 /// The writing side: one row against the database.
 fn store_row(bw: &BulkWriter<'_>, row: &Row, o: &Options, s: &mut Summary) -> anyhow::Result<()> {
     let tx = bw.tx();
@@ -379,7 +527,7 @@ fn store_row(bw: &BulkWriter<'_>, row: &Row, o: &Options, s: &mut Summary) -> an
     // name is taken. A new user has no contacts, so nothing to look up or refuse.
     if writing && let Some(user) = bw.add_user_if_new(&row.username, row.name.as_deref())? {
         s.created += 1;
-        let changes = enroll::plan(&[], &row.contacts, o.confirmed, o.replace)?;
+        let changes = plan_row(&[], row, o)?;
         return enroll::write(tx, bw, &user, &changes, "import", AuditEach::Replacements);
     }
     let user = tx.user(&row.username)?;
@@ -387,7 +535,7 @@ fn store_row(bw: &BulkWriter<'_>, row: &Row, o: &Options, s: &mut Summary) -> an
         Some(u) => tx.contacts(u.id)?,
         None => Vec::new(),
     };
-    let changes = match enroll::plan(&existing, &row.contacts, o.confirmed, o.replace) {
+    let changes = match plan_row(&existing, row, o) {
         Ok(c) => c,
         Err(e) => {
             let msg = format!("{e:#}");
@@ -606,6 +754,19 @@ fn report(ctx: &Ctx, a: &ImportArgs, s: &Summary) -> anyhow::Result<u8> {
     if s.rejected == 0 {
         return Ok(0);
     }
+    let kept = s.created + s.updated + s.unchanged;
+    if s.written && kept > 0 {
+        // --skip-invalid did what it was asked: the valid rows are in. Say how
+        // many were not, and exit 0 so a cron job does not report a failure.
+        ctx.out.note(&format!(
+            "safecode: {} of {} rows rejected (listed above), the other {kept} imported",
+            s.rejected, s.rows
+        ));
+        if s.not_utf8 {
+            ctx.out.note(&format!("hint: {SAVE_AS_UTF8}"));
+        }
+        return Ok(0);
+    }
     let first = s
         .problems
         .first()
@@ -620,7 +781,9 @@ fn report(ctx: &Ctx, a: &ImportArgs, s: &Summary) -> anyhow::Result<u8> {
         "{} of {} rows invalid, {what}{first}",
         s.rejected, s.rows
     ))
-    .hint(if s.written || a.check {
+    .hint(if s.not_utf8 {
+        SAVE_AS_UTF8.to_string()
+    } else if s.written || a.check {
         "fix the lines listed above and import them again".to_string()
     } else {
         "fix the lines listed above, or pass --skip-invalid to import the valid rows".to_string()

@@ -50,8 +50,9 @@ pub fn run(a: UserArg, ctx: &Ctx) -> anyhow::Result<u8> {
     } else {
         eprintln!("You have used all {max} skips: registration is required.");
     }
+    // dialoguer puts a `:` after a prompt; a question reads better on its own line.
+    eprintln!("What would you like to do?");
     let choice = Select::new()
-        .with_prompt("What would you like to do?")
         .items(&items)
         .default(0)
         .interact()
@@ -62,10 +63,7 @@ pub fn run(a: UserArg, ctx: &Ctx) -> anyhow::Result<u8> {
             skip::record(tx, &u, max)
         })?;
         if let skip::Skipped::Recorded { left, .. } = outcome {
-            ctx.out.say(&format!(
-                "Skipped. You can skip {left} more time{}.",
-                if left == 1 { "" } else { "s" }
-            ))?;
+            ctx.out.say(&skipped_message(left))?;
         }
         return Ok(0);
     }
@@ -81,6 +79,15 @@ pub fn run(a: UserArg, ctx: &Ctx) -> anyhow::Result<u8> {
     let sender = super::codes::sender(ctx);
     super::confirm::after_enroll(ctx, &mut store, &sender, &user.username, &changes, true)?;
     Ok(0)
+}
+
+/// What a person hears after a skip: how many remain, or that it was the last.
+fn skipped_message(left: u32) -> String {
+    match left {
+        0 => "Skipped. That was your last skip: next time registration is required.".into(),
+        1 => "Skipped. You can skip 1 more time.".into(),
+        n => format!("Skipped. You can skip {n} more times."),
+    }
 }
 
 /// Asks for a phone (and carrier) and/or an email until at least one is valid.
@@ -146,5 +153,18 @@ fn ask_contacts(ctx: &Ctx) -> anyhow::Result<enroll::NewContacts> {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_last_skip_says_so() {
+        assert!(skipped_message(0).contains("last skip"));
+        assert!(!skipped_message(0).contains('0'));
+        assert_eq!(skipped_message(1), "Skipped. You can skip 1 more time.");
+        assert_eq!(skipped_message(3), "Skipped. You can skip 3 more times.");
     }
 }

@@ -133,7 +133,7 @@ pub(crate) fn change(
                 Ok(phc) => break (phc, None),
                 Err(e) => match crate::error::find(&e) {
                     Some(err) if err.kind == error::Kind::Policy => {
-                        eprintln!("{}; try another.", err.message);
+                        eprintln!("{}; try another.", err.message.trim_end_matches('.'));
                     }
                     _ => return Err(e),
                 },

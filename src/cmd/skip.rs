@@ -73,11 +73,14 @@ pub fn run(a: UserArg, ctx: &Ctx) -> anyhow::Result<u8> {
                     "skips_left": left,
                 }))?;
             }
-            ctx.out.say(&format!(
-                "Skip recorded for {}: {left} skip{} left.",
-                user.username,
-                if left == 1 { "" } else { "s" }
-            ))?;
+            ctx.out.say(&match left {
+                0 => format!(
+                    "Skip recorded for {}: no skips left, registration is now required.",
+                    user.username
+                ),
+                1 => format!("Skip recorded for {}: 1 skip left.", user.username),
+                n => format!("Skip recorded for {}: {n} skips left.", user.username),
+            })?;
         }
     }
     Ok(0)

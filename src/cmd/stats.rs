@@ -14,6 +14,7 @@ use serde::Serialize;
 use crate::Ctx;
 use crate::cli::StatsArgs;
 use crate::clock;
+use crate::error;
 use crate::store::Tx;
 
 #[derive(Debug, Serialize)]
@@ -21,6 +22,8 @@ struct Users {
     enrolled: u64,
     may_skip: u64,
     must_register: u64,
+    /// Locked after too many wrong codes (counted beside their enrollment state).
+    locked: u64,
 }
 
 #[derive(Debug, Serialize)]
@@ -64,11 +67,19 @@ fn codes(tx: &Tx<'_>, since: i64, now: i64) -> anyhow::Result<Codes> {
 }
 
 pub fn run(a: StatsArgs, ctx: &Ctx) -> anyhow::Result<u8> {
+    if a.prometheus && ctx.out.json {
+        return Err(
+            error::usage("--json and --prometheus are two different formats")
+                .hint("pass one of them")
+                .into(),
+        );
+    }
     let mut store = ctx.open()?;
     let now = clock::now();
     let max_skips = ctx.config.policy.max_skips;
     let s = store.read(|tx| {
         let (enrolled, may_skip, must_register) = tx.users_by_state(max_skips)?;
+        let locked = tx.users_locked()?;
         let contacts = tx
             .contacts_by_channel()?
             .into_iter()
@@ -85,6 +96,7 @@ pub fn run(a: StatsArgs, ctx: &Ctx) -> anyhow::Result<u8> {
                 enrolled,
                 may_skip,
                 must_register,
+                locked,
             },
             contacts,
             last_24h: codes(tx, now - WINDOWS[0].1, now)?,
@@ -92,7 +104,7 @@ pub fn run(a: StatsArgs, ctx: &Ctx) -> anyhow::Result<u8> {
         })
     })?;
     if a.prometheus {
-        print!("{}", prometheus(&s));
+        ctx.out.data(&prometheus(&s))?;
         return Ok(0);
     }
     if ctx.out.json {
@@ -106,6 +118,7 @@ pub fn run(a: StatsArgs, ctx: &Ctx) -> anyhow::Result<u8> {
         "must register".to_string(),
         s.users.must_register.to_string(),
     ]);
+    t.add_row(["locked".to_string(), s.users.locked.to_string()]);
     ctx.out.table(t)?;
     let mut t = ctx
         .out
@@ -168,6 +181,11 @@ fn prometheus(s: &Stats) -> String {
             ("state=\"may-skip\"".into(), s.users.may_skip),
             ("state=\"must-register\"".into(), s.users.must_register),
         ],
+    );
+    gauge(
+        "users_locked",
+        "Users locked after too many consecutive wrong codes (`safecode user unlock`).",
+        vec![(String::new(), s.users.locked)],
     );
     gauge(
         "contacts",

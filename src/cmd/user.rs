@@ -78,10 +78,13 @@ fn list(a: UserListArgs, ctx: &Ctx) -> anyhow::Result<u8> {
         Some(StateArg::Enrolled) => UserFilter::Enrolled,
         Some(StateArg::MaySkip) => UserFilter::MaySkip { max_skips: max },
         Some(StateArg::MustRegister) => UserFilter::MustRegister { max_skips: max },
+        Some(StateArg::Locked) => UserFilter::Locked,
     };
+    // 0 means all, as for `audit --limit 0`.
+    let limit = a.limit.filter(|n| *n > 0);
     let mut store = ctx.open()?;
     let views = store.read(|tx| {
-        let users = tx.users(filter, a.limit)?;
+        let users = tx.users(filter, limit)?;
         let mut v = Vec::with_capacity(users.len());
         for u in &users {
             let contacts = tx.contacts(u.id)?;

@@ -113,6 +113,11 @@ impl Tx<'_> {
         Ok((n(e), n(s), n(m)))
     }
 
+    /// Users locked after too many consecutive wrong codes.
+    pub fn users_locked(&self) -> anyhow::Result<u64> {
+        self.count("SELECT count(*) FROM users WHERE locked_at IS NOT NULL", [])
+    }
+
     /// Contacts as (channel, carrier or "", confirmed, count).
     pub fn contacts_by_channel(&self) -> anyhow::Result<Vec<(String, String, bool, u64)>> {
         let mut st = self

@@ -45,8 +45,14 @@ impl Contact {
 pub enum UserFilter {
     All,
     Enrolled,
-    MaySkip { max_skips: u32 },
-    MustRegister { max_skips: u32 },
+    MaySkip {
+        max_skips: u32,
+    },
+    MustRegister {
+        max_skips: u32,
+    },
+    /// Locked after too many consecutive wrong codes, whatever their state.
+    Locked,
 }
 
 /// The columns [`user_from`] reads, as a macro so statements can be `concat!`ed
@@ -274,6 +280,7 @@ impl Tx<'_> {
             UserFilter::MustRegister { max_skips } => {
                 (format!("NOT {ENROLLED} AND skips >= ?1"), max_skips)
             }
+            UserFilter::Locked => ("locked_at IS NOT NULL".to_string(), 0),
         };
         let lim = limit.map(i64::from).unwrap_or(-1);
         let sql = format!(
