@@ -43,6 +43,8 @@ impl Output {
     /// The data a command was asked for, as text (a report, the exposition
     /// format): printed even with `-q`, which hides chatter, never the data.
     pub fn data(&self, text: &str) -> std::io::Result<()> {
+        // Reports quote names and carriers too: cleaned like everything printed.
+        let text = printable_lines(text);
         let mut o = std::io::stdout().lock();
         o.write_all(text.as_bytes())?;
         if !text.ends_with('\n') {

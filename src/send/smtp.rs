@@ -297,7 +297,7 @@ impl SmtpSender {
     /// `<128 random bits in hex@the From domain>` (RFC 5322 §3.6.4): unique, and in
     /// a domain the sender answers for, not this host's name.
     fn message_id(&self) -> Result<String, Error> {
-        let bits: [u8; 16] = crate::code::with_os_rng(|rng| rand::RngExt::random(rng))
+        let bits: [u8; 16] = crate::code::with_os_rng(rand::RngExt::random)
             .map_err(|e| error::delivery(e.to_string()))?;
         let hex: String = bits.iter().map(|b| format!("{b:02x}")).collect();
         Ok(format!("<{hex}@{}>", self.from.email.domain()))
