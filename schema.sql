@@ -95,3 +95,18 @@ CREATE TABLE sends (
     ok       INTEGER NOT NULL               -- 1 delivered; 0 failed or dry run (no fee)
 );
 CREATE INDEX sends_by_user ON sends (user_id, at);
+
+-- version 2
+-- A replacement for a confirmed contact, waiting for the confirmation code sent to
+-- it (SPEC §1 "Contact changes"): the confirmed contact in `contacts` stays in force,
+-- and reset codes still go to it, until this one is confirmed; then this row takes
+-- its place. At most one per user and channel, and only beside a confirmed contact.
+CREATE TABLE pending_contacts (
+    user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    channel    TEXT NOT NULL CHECK (channel IN ('sms', 'email')),
+    address    TEXT NOT NULL,
+    carrier    TEXT,
+    preferred  INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (user_id, channel)
+) WITHOUT ROWID;

@@ -239,7 +239,7 @@ _safecode() {
             return 0
             ;;
         safecode__subcmd__confirm)
-            opts="-q -h --db --config --dry-run --json --actor --quiet --help"
+            opts="-q -h --resend --db --config --dry-run --json --actor --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -291,7 +291,7 @@ _safecode() {
             return 0
             ;;
         safecode__subcmd__enroll)
-            opts="-q -h --phone --carrier --email --confirmed --name --db --config --dry-run --json --actor --quiet --help"
+            opts="-q -h --phone --carrier --email --confirmed --db --config --dry-run --json --actor --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -306,10 +306,6 @@ _safecode() {
                     return 0
                     ;;
                 --email)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --name)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -732,7 +728,7 @@ _safecode() {
             fi
             case "${prev}" in
                 --state)
-                    COMPREPLY=($(compgen -W "enrolled may-skip must-register locked" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "enrolled may-skip must-register pending locked" -- "${cur}"))
                     return 0
                     ;;
                 --limit)

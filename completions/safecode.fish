@@ -27,7 +27,7 @@ end
 complete -c safecode -n "__fish_safecode_needs_command" -l db -d 'Database file [default: $XDG_DATA_HOME/safecode/safecode.db, or `database` in the config]' -r -F
 complete -c safecode -n "__fish_safecode_needs_command" -l config -d 'Configuration file [default: /etc/safecode/config.toml, then $XDG_CONFIG_HOME/safecode/config.toml]' -r -F
 complete -c safecode -n "__fish_safecode_needs_command" -l actor -d 'A name for the audit log (e.g. your ticket handle), recorded beside the OS user' -r
-complete -c safecode -n "__fish_safecode_needs_command" -l dry-run -d 'Print messages instead of sending them'
+complete -c safecode -n "__fish_safecode_needs_command" -l dry-run -d 'Print messages instead of sending them (admin only: a printed code is a real code)'
 complete -c safecode -n "__fish_safecode_needs_command" -l json -d 'Print one JSON document on stdout'
 complete -c safecode -n "__fish_safecode_needs_command" -s q -l quiet -d 'Print errors only'
 complete -c safecode -n "__fish_safecode_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -56,14 +56,14 @@ complete -c safecode -n "__fish_safecode_needs_command" -f -a "generate" -d 'Wri
 complete -c safecode -n "__fish_safecode_using_subcommand init" -l db -d 'Database file [default: $XDG_DATA_HOME/safecode/safecode.db, or `database` in the config]' -r -F
 complete -c safecode -n "__fish_safecode_using_subcommand init" -l config -d 'Configuration file [default: /etc/safecode/config.toml, then $XDG_CONFIG_HOME/safecode/config.toml]' -r -F
 complete -c safecode -n "__fish_safecode_using_subcommand init" -l actor -d 'A name for the audit log (e.g. your ticket handle), recorded beside the OS user' -r
-complete -c safecode -n "__fish_safecode_using_subcommand init" -l dry-run -d 'Print messages instead of sending them'
+complete -c safecode -n "__fish_safecode_using_subcommand init" -l dry-run -d 'Print messages instead of sending them (admin only: a printed code is a real code)'
 complete -c safecode -n "__fish_safecode_using_subcommand init" -l json -d 'Print one JSON document on stdout'
 complete -c safecode -n "__fish_safecode_using_subcommand init" -s q -l quiet -d 'Print errors only'
 complete -c safecode -n "__fish_safecode_using_subcommand init" -s h -l help -d 'Print help'
 complete -c safecode -n "__fish_safecode_using_subcommand user; and not __fish_seen_subcommand_from add list show remove unlock" -l db -d 'Database file [default: $XDG_DATA_HOME/safecode/safecode.db, or `database` in the config]' -r -F
 complete -c safecode -n "__fish_safecode_using_subcommand user; and not __fish_seen_subcommand_from add list show remove unlock" -l config -d 'Configuration file [default: /etc/safecode/config.toml, then $XDG_CONFIG_HOME/safecode/config.toml]' -r -F
 complete -c safecode -n "__fish_safecode_using_subcommand user; and not __fish_seen_subcommand_from add list show remove unlock" -l actor -d 'A name for the audit log (e.g. your ticket handle), recorded beside the OS user' -r
-complete -c safecode -n "__fish_safecode_using_subcommand user; and not __fish_seen_subcommand_from add list show remove unlock" -l dry-run -d 'Print messages instead of sending them'
+complete -c safecode -n "__fish_safecode_using_subcommand user; and not __fish_seen_subcommand_from add list show remove unlock" -l dry-run -d 'Print messages instead of sending them (admin only: a printed code is a real code)'
 complete -c safecode -n "__fish_safecode_using_subcommand user; and not __fish_seen_subcommand_from add list show remove unlock" -l json -d 'Print one JSON document on stdout'
 complete -c safecode -n "__fish_safecode_using_subcommand user; and not __fish_seen_subcommand_from add list show remove unlock" -s q -l quiet -d 'Print errors only'
 complete -c safecode -n "__fish_safecode_using_subcommand user; and not __fish_seen_subcommand_from add list show remove unlock" -s h -l help -d 'Print help'
@@ -77,26 +77,27 @@ complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_
 complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_subcommand_from add" -l config -d 'Configuration file [default: /etc/safecode/config.toml, then $XDG_CONFIG_HOME/safecode/config.toml]' -r -F
 complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_subcommand_from add" -l actor -d 'A name for the audit log (e.g. your ticket handle), recorded beside the OS user' -r
 complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_subcommand_from add" -l password-stdin -d 'Read an initial password from stdin (one line)'
-complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_subcommand_from add" -l dry-run -d 'Print messages instead of sending them'
+complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_subcommand_from add" -l dry-run -d 'Print messages instead of sending them (admin only: a printed code is a real code)'
 complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_subcommand_from add" -l json -d 'Print one JSON document on stdout'
 complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Print errors only'
 complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
 complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_subcommand_from list" -l state -d 'Only users in this enrollment state' -r -f -a "enrolled\t'At least one confirmed contact'
 may-skip\t'Not enrolled, skips left'
 must-register\t'Not enrolled, no skips left'
+pending\t'A contact waits for its confirmation code (new, or replacing a confirmed one)'
 locked\t'Locked after too many consecutive wrong codes (`safecode user unlock`)'"
 complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_subcommand_from list" -l limit -d 'At most this many users [default: all; 0 also means all]' -r
 complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_subcommand_from list" -l db -d 'Database file [default: $XDG_DATA_HOME/safecode/safecode.db, or `database` in the config]' -r -F
 complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_subcommand_from list" -l config -d 'Configuration file [default: /etc/safecode/config.toml, then $XDG_CONFIG_HOME/safecode/config.toml]' -r -F
 complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_subcommand_from list" -l actor -d 'A name for the audit log (e.g. your ticket handle), recorded beside the OS user' -r
-complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_subcommand_from list" -l dry-run -d 'Print messages instead of sending them'
+complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_subcommand_from list" -l dry-run -d 'Print messages instead of sending them (admin only: a printed code is a real code)'
 complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_subcommand_from list" -l json -d 'Print one JSON document on stdout'
 complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print errors only'
 complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_subcommand_from show" -l db -d 'Database file [default: $XDG_DATA_HOME/safecode/safecode.db, or `database` in the config]' -r -F
 complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_subcommand_from show" -l config -d 'Configuration file [default: /etc/safecode/config.toml, then $XDG_CONFIG_HOME/safecode/config.toml]' -r -F
 complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_subcommand_from show" -l actor -d 'A name for the audit log (e.g. your ticket handle), recorded beside the OS user' -r
-complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_subcommand_from show" -l dry-run -d 'Print messages instead of sending them'
+complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_subcommand_from show" -l dry-run -d 'Print messages instead of sending them (admin only: a printed code is a real code)'
 complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_subcommand_from show" -l json -d 'Print one JSON document on stdout'
 complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print errors only'
 complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
@@ -104,33 +105,33 @@ complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_
 complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_subcommand_from remove" -l config -d 'Configuration file [default: /etc/safecode/config.toml, then $XDG_CONFIG_HOME/safecode/config.toml]' -r -F
 complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_subcommand_from remove" -l actor -d 'A name for the audit log (e.g. your ticket handle), recorded beside the OS user' -r
 complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_subcommand_from remove" -s y -l yes -d 'Do not ask for confirmation'
-complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_subcommand_from remove" -l dry-run -d 'Print messages instead of sending them'
+complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_subcommand_from remove" -l dry-run -d 'Print messages instead of sending them (admin only: a printed code is a real code)'
 complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_subcommand_from remove" -l json -d 'Print one JSON document on stdout'
 complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_subcommand_from remove" -s q -l quiet -d 'Print errors only'
 complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
 complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_subcommand_from unlock" -l db -d 'Database file [default: $XDG_DATA_HOME/safecode/safecode.db, or `database` in the config]' -r -F
 complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_subcommand_from unlock" -l config -d 'Configuration file [default: /etc/safecode/config.toml, then $XDG_CONFIG_HOME/safecode/config.toml]' -r -F
 complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_subcommand_from unlock" -l actor -d 'A name for the audit log (e.g. your ticket handle), recorded beside the OS user' -r
-complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_subcommand_from unlock" -l dry-run -d 'Print messages instead of sending them'
+complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_subcommand_from unlock" -l dry-run -d 'Print messages instead of sending them (admin only: a printed code is a real code)'
 complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_subcommand_from unlock" -l json -d 'Print one JSON document on stdout'
 complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_subcommand_from unlock" -s q -l quiet -d 'Print errors only'
 complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_subcommand_from unlock" -s h -l help -d 'Print help'
 complete -c safecode -n "__fish_safecode_using_subcommand enroll" -l phone -d 'Mobile number; without +country code the configured default_region applies' -r
 complete -c safecode -n "__fish_safecode_using_subcommand enroll" -l carrier -d 'Mobile carrier (see `safecode carriers`), for email-to-SMS gateways' -r
 complete -c safecode -n "__fish_safecode_using_subcommand enroll" -l email -d 'Email address outside the institution' -r
-complete -c safecode -n "__fish_safecode_using_subcommand enroll" -l name -d 'Display name (for a new user)' -r
 complete -c safecode -n "__fish_safecode_using_subcommand enroll" -l db -d 'Database file [default: $XDG_DATA_HOME/safecode/safecode.db, or `database` in the config]' -r -F
 complete -c safecode -n "__fish_safecode_using_subcommand enroll" -l config -d 'Configuration file [default: /etc/safecode/config.toml, then $XDG_CONFIG_HOME/safecode/config.toml]' -r -F
 complete -c safecode -n "__fish_safecode_using_subcommand enroll" -l actor -d 'A name for the audit log (e.g. your ticket handle), recorded beside the OS user' -r
-complete -c safecode -n "__fish_safecode_using_subcommand enroll" -l confirmed -d 'The contact was verified in person: no confirmation code is sent'
-complete -c safecode -n "__fish_safecode_using_subcommand enroll" -l dry-run -d 'Print messages instead of sending them'
+complete -c safecode -n "__fish_safecode_using_subcommand enroll" -l confirmed -d 'The contact was verified in person: no confirmation code is sent, and it replaces a confirmed contact at once'
+complete -c safecode -n "__fish_safecode_using_subcommand enroll" -l dry-run -d 'Print messages instead of sending them (admin only: a printed code is a real code)'
 complete -c safecode -n "__fish_safecode_using_subcommand enroll" -l json -d 'Print one JSON document on stdout'
 complete -c safecode -n "__fish_safecode_using_subcommand enroll" -s q -l quiet -d 'Print errors only'
 complete -c safecode -n "__fish_safecode_using_subcommand enroll" -s h -l help -d 'Print help'
 complete -c safecode -n "__fish_safecode_using_subcommand confirm" -l db -d 'Database file [default: $XDG_DATA_HOME/safecode/safecode.db, or `database` in the config]' -r -F
 complete -c safecode -n "__fish_safecode_using_subcommand confirm" -l config -d 'Configuration file [default: /etc/safecode/config.toml, then $XDG_CONFIG_HOME/safecode/config.toml]' -r -F
 complete -c safecode -n "__fish_safecode_using_subcommand confirm" -l actor -d 'A name for the audit log (e.g. your ticket handle), recorded beside the OS user' -r
-complete -c safecode -n "__fish_safecode_using_subcommand confirm" -l dry-run -d 'Print messages instead of sending them'
+complete -c safecode -n "__fish_safecode_using_subcommand confirm" -l resend -d 'Send each contact waiting for confirmation a fresh code (the old one is voided)'
+complete -c safecode -n "__fish_safecode_using_subcommand confirm" -l dry-run -d 'Print messages instead of sending them (admin only: a printed code is a real code)'
 complete -c safecode -n "__fish_safecode_using_subcommand confirm" -l json -d 'Print one JSON document on stdout'
 complete -c safecode -n "__fish_safecode_using_subcommand confirm" -s q -l quiet -d 'Print errors only'
 complete -c safecode -n "__fish_safecode_using_subcommand confirm" -s h -l help -d 'Print help'
@@ -139,28 +140,28 @@ complete -c safecode -n "__fish_safecode_using_subcommand unenroll" -l config -d
 complete -c safecode -n "__fish_safecode_using_subcommand unenroll" -l actor -d 'A name for the audit log (e.g. your ticket handle), recorded beside the OS user' -r
 complete -c safecode -n "__fish_safecode_using_subcommand unenroll" -l phone -d 'Remove the phone'
 complete -c safecode -n "__fish_safecode_using_subcommand unenroll" -l email -d 'Remove the email'
-complete -c safecode -n "__fish_safecode_using_subcommand unenroll" -l dry-run -d 'Print messages instead of sending them'
+complete -c safecode -n "__fish_safecode_using_subcommand unenroll" -l dry-run -d 'Print messages instead of sending them (admin only: a printed code is a real code)'
 complete -c safecode -n "__fish_safecode_using_subcommand unenroll" -l json -d 'Print one JSON document on stdout'
 complete -c safecode -n "__fish_safecode_using_subcommand unenroll" -s q -l quiet -d 'Print errors only'
 complete -c safecode -n "__fish_safecode_using_subcommand unenroll" -s h -l help -d 'Print help'
 complete -c safecode -n "__fish_safecode_using_subcommand skip" -l db -d 'Database file [default: $XDG_DATA_HOME/safecode/safecode.db, or `database` in the config]' -r -F
 complete -c safecode -n "__fish_safecode_using_subcommand skip" -l config -d 'Configuration file [default: /etc/safecode/config.toml, then $XDG_CONFIG_HOME/safecode/config.toml]' -r -F
 complete -c safecode -n "__fish_safecode_using_subcommand skip" -l actor -d 'A name for the audit log (e.g. your ticket handle), recorded beside the OS user' -r
-complete -c safecode -n "__fish_safecode_using_subcommand skip" -l dry-run -d 'Print messages instead of sending them'
+complete -c safecode -n "__fish_safecode_using_subcommand skip" -l dry-run -d 'Print messages instead of sending them (admin only: a printed code is a real code)'
 complete -c safecode -n "__fish_safecode_using_subcommand skip" -l json -d 'Print one JSON document on stdout'
 complete -c safecode -n "__fish_safecode_using_subcommand skip" -s q -l quiet -d 'Print errors only'
 complete -c safecode -n "__fish_safecode_using_subcommand skip" -s h -l help -d 'Print help'
 complete -c safecode -n "__fish_safecode_using_subcommand check" -l db -d 'Database file [default: $XDG_DATA_HOME/safecode/safecode.db, or `database` in the config]' -r -F
 complete -c safecode -n "__fish_safecode_using_subcommand check" -l config -d 'Configuration file [default: /etc/safecode/config.toml, then $XDG_CONFIG_HOME/safecode/config.toml]' -r -F
 complete -c safecode -n "__fish_safecode_using_subcommand check" -l actor -d 'A name for the audit log (e.g. your ticket handle), recorded beside the OS user' -r
-complete -c safecode -n "__fish_safecode_using_subcommand check" -l dry-run -d 'Print messages instead of sending them'
+complete -c safecode -n "__fish_safecode_using_subcommand check" -l dry-run -d 'Print messages instead of sending them (admin only: a printed code is a real code)'
 complete -c safecode -n "__fish_safecode_using_subcommand check" -l json -d 'Print one JSON document on stdout'
 complete -c safecode -n "__fish_safecode_using_subcommand check" -s q -l quiet -d 'Print errors only'
 complete -c safecode -n "__fish_safecode_using_subcommand check" -s h -l help -d 'Print help'
 complete -c safecode -n "__fish_safecode_using_subcommand prompt" -l db -d 'Database file [default: $XDG_DATA_HOME/safecode/safecode.db, or `database` in the config]' -r -F
 complete -c safecode -n "__fish_safecode_using_subcommand prompt" -l config -d 'Configuration file [default: /etc/safecode/config.toml, then $XDG_CONFIG_HOME/safecode/config.toml]' -r -F
 complete -c safecode -n "__fish_safecode_using_subcommand prompt" -l actor -d 'A name for the audit log (e.g. your ticket handle), recorded beside the OS user' -r
-complete -c safecode -n "__fish_safecode_using_subcommand prompt" -l dry-run -d 'Print messages instead of sending them'
+complete -c safecode -n "__fish_safecode_using_subcommand prompt" -l dry-run -d 'Print messages instead of sending them (admin only: a printed code is a real code)'
 complete -c safecode -n "__fish_safecode_using_subcommand prompt" -l json -d 'Print one JSON document on stdout'
 complete -c safecode -n "__fish_safecode_using_subcommand prompt" -s q -l quiet -d 'Print errors only'
 complete -c safecode -n "__fish_safecode_using_subcommand prompt" -s h -l help -d 'Print help'
@@ -169,14 +170,14 @@ email\t''"
 complete -c safecode -n "__fish_safecode_using_subcommand issue" -l db -d 'Database file [default: $XDG_DATA_HOME/safecode/safecode.db, or `database` in the config]' -r -F
 complete -c safecode -n "__fish_safecode_using_subcommand issue" -l config -d 'Configuration file [default: /etc/safecode/config.toml, then $XDG_CONFIG_HOME/safecode/config.toml]' -r -F
 complete -c safecode -n "__fish_safecode_using_subcommand issue" -l actor -d 'A name for the audit log (e.g. your ticket handle), recorded beside the OS user' -r
-complete -c safecode -n "__fish_safecode_using_subcommand issue" -l dry-run -d 'Print messages instead of sending them'
+complete -c safecode -n "__fish_safecode_using_subcommand issue" -l dry-run -d 'Print messages instead of sending them (admin only: a printed code is a real code)'
 complete -c safecode -n "__fish_safecode_using_subcommand issue" -l json -d 'Print one JSON document on stdout'
 complete -c safecode -n "__fish_safecode_using_subcommand issue" -s q -l quiet -d 'Print errors only'
 complete -c safecode -n "__fish_safecode_using_subcommand issue" -s h -l help -d 'Print help'
 complete -c safecode -n "__fish_safecode_using_subcommand verify" -l db -d 'Database file [default: $XDG_DATA_HOME/safecode/safecode.db, or `database` in the config]' -r -F
 complete -c safecode -n "__fish_safecode_using_subcommand verify" -l config -d 'Configuration file [default: /etc/safecode/config.toml, then $XDG_CONFIG_HOME/safecode/config.toml]' -r -F
 complete -c safecode -n "__fish_safecode_using_subcommand verify" -l actor -d 'A name for the audit log (e.g. your ticket handle), recorded beside the OS user' -r
-complete -c safecode -n "__fish_safecode_using_subcommand verify" -l dry-run -d 'Print messages instead of sending them'
+complete -c safecode -n "__fish_safecode_using_subcommand verify" -l dry-run -d 'Print messages instead of sending them (admin only: a printed code is a real code)'
 complete -c safecode -n "__fish_safecode_using_subcommand verify" -l json -d 'Print one JSON document on stdout'
 complete -c safecode -n "__fish_safecode_using_subcommand verify" -s q -l quiet -d 'Print errors only'
 complete -c safecode -n "__fish_safecode_using_subcommand verify" -s h -l help -d 'Print help'
@@ -186,7 +187,7 @@ complete -c safecode -n "__fish_safecode_using_subcommand set-password" -l confi
 complete -c safecode -n "__fish_safecode_using_subcommand set-password" -l actor -d 'A name for the audit log (e.g. your ticket handle), recorded beside the OS user' -r
 complete -c safecode -n "__fish_safecode_using_subcommand set-password" -l password-stdin -d 'Read the new password from stdin (one line)'
 complete -c safecode -n "__fish_safecode_using_subcommand set-password" -l generate -d 'Generate a random passphrase, print it once, and require a change at next login'
-complete -c safecode -n "__fish_safecode_using_subcommand set-password" -l dry-run -d 'Print messages instead of sending them'
+complete -c safecode -n "__fish_safecode_using_subcommand set-password" -l dry-run -d 'Print messages instead of sending them (admin only: a printed code is a real code)'
 complete -c safecode -n "__fish_safecode_using_subcommand set-password" -l json -d 'Print one JSON document on stdout'
 complete -c safecode -n "__fish_safecode_using_subcommand set-password" -s q -l quiet -d 'Print errors only'
 complete -c safecode -n "__fish_safecode_using_subcommand set-password" -s h -l help -d 'Print help'
@@ -195,14 +196,14 @@ email\t''"
 complete -c safecode -n "__fish_safecode_using_subcommand reset" -l db -d 'Database file [default: $XDG_DATA_HOME/safecode/safecode.db, or `database` in the config]' -r -F
 complete -c safecode -n "__fish_safecode_using_subcommand reset" -l config -d 'Configuration file [default: /etc/safecode/config.toml, then $XDG_CONFIG_HOME/safecode/config.toml]' -r -F
 complete -c safecode -n "__fish_safecode_using_subcommand reset" -l actor -d 'A name for the audit log (e.g. your ticket handle), recorded beside the OS user' -r
-complete -c safecode -n "__fish_safecode_using_subcommand reset" -l dry-run -d 'Print messages instead of sending them'
+complete -c safecode -n "__fish_safecode_using_subcommand reset" -l dry-run -d 'Print messages instead of sending them (admin only: a printed code is a real code)'
 complete -c safecode -n "__fish_safecode_using_subcommand reset" -l json -d 'Print one JSON document on stdout'
 complete -c safecode -n "__fish_safecode_using_subcommand reset" -s q -l quiet -d 'Print errors only'
 complete -c safecode -n "__fish_safecode_using_subcommand reset" -s h -l help -d 'Print help'
 complete -c safecode -n "__fish_safecode_using_subcommand authenticate" -l db -d 'Database file [default: $XDG_DATA_HOME/safecode/safecode.db, or `database` in the config]' -r -F
 complete -c safecode -n "__fish_safecode_using_subcommand authenticate" -l config -d 'Configuration file [default: /etc/safecode/config.toml, then $XDG_CONFIG_HOME/safecode/config.toml]' -r -F
 complete -c safecode -n "__fish_safecode_using_subcommand authenticate" -l actor -d 'A name for the audit log (e.g. your ticket handle), recorded beside the OS user' -r
-complete -c safecode -n "__fish_safecode_using_subcommand authenticate" -l dry-run -d 'Print messages instead of sending them'
+complete -c safecode -n "__fish_safecode_using_subcommand authenticate" -l dry-run -d 'Print messages instead of sending them (admin only: a printed code is a real code)'
 complete -c safecode -n "__fish_safecode_using_subcommand authenticate" -l json -d 'Print one JSON document on stdout'
 complete -c safecode -n "__fish_safecode_using_subcommand authenticate" -s q -l quiet -d 'Print errors only'
 complete -c safecode -n "__fish_safecode_using_subcommand authenticate" -s h -l help -d 'Print help'
@@ -213,7 +214,7 @@ complete -c safecode -n "__fish_safecode_using_subcommand import" -l check -d 'V
 complete -c safecode -n "__fish_safecode_using_subcommand import" -l skip-invalid -d 'Write the valid rows and report the invalid ones (default: all or nothing)'
 complete -c safecode -n "__fish_safecode_using_subcommand import" -l replace-contacts -d 'Allow rows to change an existing confirmed contact'
 complete -c safecode -n "__fish_safecode_using_subcommand import" -l unconfirmed -d 'Imported contacts need confirmation (default: the import vouches for them)'
-complete -c safecode -n "__fish_safecode_using_subcommand import" -l dry-run -d 'Print messages instead of sending them'
+complete -c safecode -n "__fish_safecode_using_subcommand import" -l dry-run -d 'Print messages instead of sending them (admin only: a printed code is a real code)'
 complete -c safecode -n "__fish_safecode_using_subcommand import" -l json -d 'Print one JSON document on stdout'
 complete -c safecode -n "__fish_safecode_using_subcommand import" -s q -l quiet -d 'Print errors only'
 complete -c safecode -n "__fish_safecode_using_subcommand import" -s h -l help -d 'Print help'
@@ -223,7 +224,7 @@ complete -c safecode -n "__fish_safecode_using_subcommand export" -l db -d 'Data
 complete -c safecode -n "__fish_safecode_using_subcommand export" -l config -d 'Configuration file [default: /etc/safecode/config.toml, then $XDG_CONFIG_HOME/safecode/config.toml]' -r -F
 complete -c safecode -n "__fish_safecode_using_subcommand export" -l actor -d 'A name for the audit log (e.g. your ticket handle), recorded beside the OS user' -r
 complete -c safecode -n "__fish_safecode_using_subcommand export" -l excel -d 'Start the CSV with a UTF-8 byte-order mark, so Excel shows accented names right'
-complete -c safecode -n "__fish_safecode_using_subcommand export" -l dry-run -d 'Print messages instead of sending them'
+complete -c safecode -n "__fish_safecode_using_subcommand export" -l dry-run -d 'Print messages instead of sending them (admin only: a printed code is a real code)'
 complete -c safecode -n "__fish_safecode_using_subcommand export" -l json -d 'Print one JSON document on stdout'
 complete -c safecode -n "__fish_safecode_using_subcommand export" -s q -l quiet -d 'Print errors only'
 complete -c safecode -n "__fish_safecode_using_subcommand export" -s h -l help -d 'Print help'
@@ -232,7 +233,7 @@ complete -c safecode -n "__fish_safecode_using_subcommand purge" -l audit-older-
 complete -c safecode -n "__fish_safecode_using_subcommand purge" -l db -d 'Database file [default: $XDG_DATA_HOME/safecode/safecode.db, or `database` in the config]' -r -F
 complete -c safecode -n "__fish_safecode_using_subcommand purge" -l config -d 'Configuration file [default: /etc/safecode/config.toml, then $XDG_CONFIG_HOME/safecode/config.toml]' -r -F
 complete -c safecode -n "__fish_safecode_using_subcommand purge" -l actor -d 'A name for the audit log (e.g. your ticket handle), recorded beside the OS user' -r
-complete -c safecode -n "__fish_safecode_using_subcommand purge" -l dry-run -d 'Print messages instead of sending them'
+complete -c safecode -n "__fish_safecode_using_subcommand purge" -l dry-run -d 'Print messages instead of sending them (admin only: a printed code is a real code)'
 complete -c safecode -n "__fish_safecode_using_subcommand purge" -l json -d 'Print one JSON document on stdout'
 complete -c safecode -n "__fish_safecode_using_subcommand purge" -s q -l quiet -d 'Print errors only'
 complete -c safecode -n "__fish_safecode_using_subcommand purge" -s h -l help -d 'Print help'
@@ -240,7 +241,7 @@ complete -c safecode -n "__fish_safecode_using_subcommand stats" -l db -d 'Datab
 complete -c safecode -n "__fish_safecode_using_subcommand stats" -l config -d 'Configuration file [default: /etc/safecode/config.toml, then $XDG_CONFIG_HOME/safecode/config.toml]' -r -F
 complete -c safecode -n "__fish_safecode_using_subcommand stats" -l actor -d 'A name for the audit log (e.g. your ticket handle), recorded beside the OS user' -r
 complete -c safecode -n "__fish_safecode_using_subcommand stats" -l prometheus -d 'Text exposition format for node_exporter\'s textfile collector'
-complete -c safecode -n "__fish_safecode_using_subcommand stats" -l dry-run -d 'Print messages instead of sending them'
+complete -c safecode -n "__fish_safecode_using_subcommand stats" -l dry-run -d 'Print messages instead of sending them (admin only: a printed code is a real code)'
 complete -c safecode -n "__fish_safecode_using_subcommand stats" -l json -d 'Print one JSON document on stdout'
 complete -c safecode -n "__fish_safecode_using_subcommand stats" -s q -l quiet -d 'Print errors only'
 complete -c safecode -n "__fish_safecode_using_subcommand stats" -s h -l help -d 'Print help'
@@ -250,28 +251,28 @@ complete -c safecode -n "__fish_safecode_using_subcommand audit" -l db -d 'Datab
 complete -c safecode -n "__fish_safecode_using_subcommand audit" -l config -d 'Configuration file [default: /etc/safecode/config.toml, then $XDG_CONFIG_HOME/safecode/config.toml]' -r -F
 complete -c safecode -n "__fish_safecode_using_subcommand audit" -l actor -d 'A name for the audit log (e.g. your ticket handle), recorded beside the OS user' -r
 complete -c safecode -n "__fish_safecode_using_subcommand audit" -l verify -d 'Walk the hash chain; exit 1 naming the first row that does not match'
-complete -c safecode -n "__fish_safecode_using_subcommand audit" -l dry-run -d 'Print messages instead of sending them'
+complete -c safecode -n "__fish_safecode_using_subcommand audit" -l dry-run -d 'Print messages instead of sending them (admin only: a printed code is a real code)'
 complete -c safecode -n "__fish_safecode_using_subcommand audit" -l json -d 'Print one JSON document on stdout'
 complete -c safecode -n "__fish_safecode_using_subcommand audit" -s q -l quiet -d 'Print errors only'
 complete -c safecode -n "__fish_safecode_using_subcommand audit" -s h -l help -d 'Print help'
 complete -c safecode -n "__fish_safecode_using_subcommand carriers" -l db -d 'Database file [default: $XDG_DATA_HOME/safecode/safecode.db, or `database` in the config]' -r -F
 complete -c safecode -n "__fish_safecode_using_subcommand carriers" -l config -d 'Configuration file [default: /etc/safecode/config.toml, then $XDG_CONFIG_HOME/safecode/config.toml]' -r -F
 complete -c safecode -n "__fish_safecode_using_subcommand carriers" -l actor -d 'A name for the audit log (e.g. your ticket handle), recorded beside the OS user' -r
-complete -c safecode -n "__fish_safecode_using_subcommand carriers" -l dry-run -d 'Print messages instead of sending them'
+complete -c safecode -n "__fish_safecode_using_subcommand carriers" -l dry-run -d 'Print messages instead of sending them (admin only: a printed code is a real code)'
 complete -c safecode -n "__fish_safecode_using_subcommand carriers" -l json -d 'Print one JSON document on stdout'
 complete -c safecode -n "__fish_safecode_using_subcommand carriers" -s q -l quiet -d 'Print errors only'
 complete -c safecode -n "__fish_safecode_using_subcommand carriers" -s h -l help -d 'Print help'
 complete -c safecode -n "__fish_safecode_using_subcommand doctor" -l db -d 'Database file [default: $XDG_DATA_HOME/safecode/safecode.db, or `database` in the config]' -r -F
 complete -c safecode -n "__fish_safecode_using_subcommand doctor" -l config -d 'Configuration file [default: /etc/safecode/config.toml, then $XDG_CONFIG_HOME/safecode/config.toml]' -r -F
 complete -c safecode -n "__fish_safecode_using_subcommand doctor" -l actor -d 'A name for the audit log (e.g. your ticket handle), recorded beside the OS user' -r
-complete -c safecode -n "__fish_safecode_using_subcommand doctor" -l dry-run -d 'Print messages instead of sending them'
+complete -c safecode -n "__fish_safecode_using_subcommand doctor" -l dry-run -d 'Print messages instead of sending them (admin only: a printed code is a real code)'
 complete -c safecode -n "__fish_safecode_using_subcommand doctor" -l json -d 'Print one JSON document on stdout'
 complete -c safecode -n "__fish_safecode_using_subcommand doctor" -s q -l quiet -d 'Print errors only'
 complete -c safecode -n "__fish_safecode_using_subcommand doctor" -s h -l help -d 'Print help'
 complete -c safecode -n "__fish_safecode_using_subcommand generate" -l db -d 'Database file [default: $XDG_DATA_HOME/safecode/safecode.db, or `database` in the config]' -r -F
 complete -c safecode -n "__fish_safecode_using_subcommand generate" -l config -d 'Configuration file [default: /etc/safecode/config.toml, then $XDG_CONFIG_HOME/safecode/config.toml]' -r -F
 complete -c safecode -n "__fish_safecode_using_subcommand generate" -l actor -d 'A name for the audit log (e.g. your ticket handle), recorded beside the OS user' -r
-complete -c safecode -n "__fish_safecode_using_subcommand generate" -l dry-run -d 'Print messages instead of sending them'
+complete -c safecode -n "__fish_safecode_using_subcommand generate" -l dry-run -d 'Print messages instead of sending them (admin only: a printed code is a real code)'
 complete -c safecode -n "__fish_safecode_using_subcommand generate" -l json -d 'Print one JSON document on stdout'
 complete -c safecode -n "__fish_safecode_using_subcommand generate" -s q -l quiet -d 'Print errors only'
 complete -c safecode -n "__fish_safecode_using_subcommand generate" -s h -l help -d 'Print help'

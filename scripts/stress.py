@@ -32,6 +32,7 @@ def main():
     r = run(["import", "-"], csv)
     if r.returncode != 0:  # import not available: enroll one by one
         for k, u in enumerate(users):
+            run(["user", "add", u, "-q"])
             run(["enroll", u, "--phone", f"+1617432{2000 + k:04d}", "--confirmed", "-q"])
     deadline = time.time() + a.seconds
     counts, errors, lock = {}, [], threading.Lock()

@@ -8,7 +8,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 const AFTER_HELP: &str = "\
 Exit codes: 0 success, 1 other failure, 2 usage error, 3 not found, 4 refused by policy,
-5 delivery failed, 6 invalid input data, 7 code rejected; check: 10 may skip, 11 must register.
+5 delivery failed, 6 invalid input data, 7 code rejected, 8 not permitted for your role;
+check: 10 may skip, 11 must register.
 
 Examples:
   safecode init
@@ -38,7 +39,7 @@ pub struct Global {
     /// Configuration file [default: /etc/safecode/config.toml, then $XDG_CONFIG_HOME/safecode/config.toml]
     #[arg(long, global = true, env = "SAFECODE_CONFIG", value_name = "PATH")]
     pub config: Option<PathBuf>,
-    /// Print messages instead of sending them
+    /// Print messages instead of sending them (admin only: a printed code is a real code)
     #[arg(long, global = true, env = "SAFECODE_DRY_RUN", value_parser = clap::builder::FalseyValueParser::new())]
     pub dry_run: bool,
     /// Print one JSON document on stdout
@@ -65,9 +66,15 @@ Examples:
   safecode enroll alice --phone '(617) 432-2000' --carrier verizon
   safecode enroll alice --email alice@gmail.com --confirmed
   safecode enroll bob --phone '+44 7400 123456'
+  safecode enroll bob --phone '(617) 555-0123' --confirmed   # stolen phone: replace now
 
+The user must exist (`safecode user add`, or `import`); an unknown name is exit 3.
 Without --confirmed a confirmation code is sent to each new contact; enter it with
-`safecode confirm USER`. Institution email addresses are refused (exit 4).")]
+`safecode confirm USER`. A new contact replacing a confirmed one is pending until
+then: the confirmed one keeps receiving reset codes. With --confirmed (you verified
+it) the replacement is immediate. Any replacement voids the codes sent to the old
+contact, closes an open reset window, and notifies the old contact and every other
+confirmed one. Institution email addresses are refused (exit 4).")]
     Enroll(EnrollArgs),
     /// Confirm a new contact with the code sent to it
     #[command(after_help = "\
@@ -75,24 +82,43 @@ Examples:
   safecode confirm alice             # prompts for the code on a terminal
   safecode confirm alice 123456
   echo 123456 | safecode confirm alice -
+  safecode confirm alice --resend    # send the pending contact a fresh code
 
-The code was sent by `safecode enroll` to the new phone or email. Exit 7 when it is
-wrong, expired or already used; `safecode enroll` again sends a new one.")]
+The code was sent by `safecode enroll` to the new phone or email. A new contact that
+replaces a confirmed one is pending: the confirmed one keeps receiving reset codes
+until the new one is confirmed here. Exit 7 when the code is wrong, expired or
+already used (then --resend); exit 4 when nothing waits for confirmation.")]
     Confirm(ConfirmArgs),
     /// Remove one contact (refused if it is the last confirmed one)
+    #[command(after_help = "\
+Examples:
+  safecode unenroll alice --email
+  safecode unenroll alice --phone    # also drops a pending replacement phone
+
+Voids the codes sent to the removed contact, closes an open reset window, and
+notifies the removed contact and every other confirmed one. Refused (exit 4) for
+the last confirmed contact: SafeCode cannot be disabled.")]
     Unenroll(UnenrollArgs),
     /// Record a skipped registration prompt
-    Skip(UserArg),
+    Skip(SelfUserArg),
     /// For login scripts: exit 0 enrolled, 10 may skip, 11 must register
-    Check(UserArg),
+    #[command(after_help = "\
+Examples:
+  safecode check alice
+  sudo -n safecode check             # in a login script: the caller's own account
+
+Exit 0 enrolled, 10 may still skip, 11 must register now; any other status is a
+failure, and a login script must then not let the person pass (see
+examples/login.sh).")]
+    Check(SelfUserArg),
     /// Interactive Register / Skip dialog shown at login
-    Prompt(UserArg),
+    Prompt(SelfUserArg),
     /// Send a reset SafeCode
     #[command(after_help = "\
 Examples:
   safecode issue alice               # to the confirmed phone, else the email
   safecode issue alice --via email
-  safecode --dry-run issue alice     # print the message instead of sending it
+  safecode --dry-run issue alice     # admin: print the message (a real code) instead
 
 Refused (exit 4) for users who are not enrolled, are locked, or have had too many
 codes recently; a failed delivery voids the code (exit 5).")]
@@ -121,14 +147,14 @@ contact of the user is told that the password changed.")]
     #[command(after_help = "\
 Examples:
   safecode reset alice
-  safecode --dry-run reset alice     # rehearse: the code is printed, not sent
+  safecode --dry-run reset alice     # admin: the (real) code is printed, not sent
   safecode reset alice --via email
 
 The agent reads the code the caller gives back, then types the new password twice
 (hidden). For scripts use `issue`, `verify` and `set-password` instead.")]
     Reset(ResetArgs),
     /// Read a password on stdin; exit 0 if it matches, 7 if not
-    Authenticate(UserArg),
+    Authenticate(SelfUserArg),
     /// Bulk-import users and contacts from CSV
     #[command(after_help = "\
 Examples:
@@ -191,6 +217,14 @@ pub struct UserArg {
     pub user: String,
 }
 
+/// For the commands a person may run on their own account (SPEC §7).
+#[derive(Debug, Args)]
+pub struct SelfUserArg {
+    /// Username (case-insensitive) [default: yours, the caller's]
+    #[arg(default_value = "", hide_default_value = true)]
+    pub user: String,
+}
+
 #[derive(Debug, Args)]
 pub struct UserAddArgs {
     /// Username: 1–64 letters, digits, '.', '_', '-', '@'
@@ -211,6 +245,8 @@ pub enum StateArg {
     MaySkip,
     /// Not enrolled, no skips left
     MustRegister,
+    /// A contact waits for its confirmation code (new, or replacing a confirmed one)
+    Pending,
     /// Locked after too many consecutive wrong codes (`safecode user unlock`)
     Locked,
 }
@@ -236,7 +272,8 @@ pub struct UserRemoveArgs {
 
 #[derive(Debug, Args)]
 pub struct EnrollArgs {
-    /// Username; created if it does not exist
+    /// Username of an existing user (`safecode user add` adds one) [default: yours, the caller's]
+    #[arg(default_value = "", hide_default_value = true)]
     pub user: String,
     /// Mobile number; without +country code the configured default_region applies
     #[arg(long, value_name = "NUMBER")]
@@ -247,20 +284,23 @@ pub struct EnrollArgs {
     /// Email address outside the institution
     #[arg(long, value_name = "ADDRESS")]
     pub email: Option<String>,
-    /// The contact was verified in person: no confirmation code is sent
+    /// The contact was verified in person: no confirmation code is sent, and it
+    /// replaces a confirmed contact at once
     #[arg(long)]
     pub confirmed: bool,
-    /// Display name (for a new user)
-    #[arg(long)]
-    pub name: Option<String>,
 }
 
 #[derive(Debug, Args)]
 pub struct ConfirmArgs {
-    /// Username
+    /// Username [default: yours, the caller's; give it when you give the code]
+    #[arg(default_value = "", hide_default_value = true)]
     pub user: String,
     /// The confirmation code; prompted for on a terminal, `-` reads stdin
+    #[arg(conflicts_with = "resend")]
     pub code: Option<String>,
+    /// Send each contact waiting for confirmation a fresh code (the old one is voided)
+    #[arg(long)]
+    pub resend: bool,
 }
 
 #[derive(Debug, Args)]

@@ -63,6 +63,17 @@ pub struct Config {
     pub audit: AuditConfig,
     /// Extra or overriding mobile carriers, keyed by a short id (`[carriers.acme]`).
     pub carriers: BTreeMap<String, CarrierConfig>,
+    /// Who may do what through sudo (SPEC §7).
+    pub access: AccessConfig,
+}
+
+/// `[access]`: users by name, groups as `%group`. Anyone else reaching safecode
+/// through sudo has the `self` role.
+#[derive(Debug, Clone, Deserialize, Default, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct AccessConfig {
+    pub admins: Vec<String>,
+    pub agents: Vec<String>,
 }
 
 /// `[audit]`: how long rows are kept, and where a copy of each row goes.
@@ -217,6 +228,7 @@ impl Default for Config {
             sms: SmsConfig::default(),
             audit: AuditConfig::default(),
             carriers: BTreeMap::new(),
+            access: AccessConfig::default(),
         }
     }
 }
@@ -274,7 +286,9 @@ impl Default for Argon2Config {
 
 impl Config {
     /// Loads the configuration: an explicit path (which must exist), or else the
-    /// system file and then the user's file, the latter's keys winning.
+    /// system file and then the user's file, the latter's keys winning (the
+    /// user's file only in direct use, see [`default_paths`]). Running as root,
+    /// the system file must be one only root could have written.
     pub fn load(explicit: Option<&Path>) -> Result<Config, Error> {
         let mut merged = toml::Table::new();
         let paths: Vec<PathBuf> = match explicit {
@@ -288,7 +302,16 @@ impl Config {
                 }
                 vec![p.to_path_buf()]
             }
-            None => default_paths().into_iter().filter(|p| p.exists()).collect(),
+            None => {
+                let paths: Vec<PathBuf> =
+                    default_paths().into_iter().filter(|p| p.exists()).collect();
+                if crate::system::effective_uid() == 0 {
+                    for p in &paths {
+                        check_trusted(p)?;
+                    }
+                }
+                paths
+            }
         };
         for path in &paths {
             let text = std::fs::read_to_string(path)
@@ -479,13 +502,29 @@ fn group_thousands(n: u64) -> String {
     out
 }
 
-/// The default configuration files, in the order they are applied.
+/// The default configuration files, in the order they are applied. The user's
+/// own file only in direct use: at uid 0, `HOME` and `XDG_CONFIG_HOME` may be the
+/// sudo caller's (or, after a plain `su`, another user's), and a file of theirs
+/// would choose the programs root runs (SPEC §7).
 pub fn default_paths() -> Vec<PathBuf> {
     let mut v = vec![PathBuf::from(SYSTEM_CONFIG)];
-    if let Some(dir) = xdg_dir("XDG_CONFIG_HOME", ".config") {
+    if crate::system::real_uid() != 0
+        && let Some(dir) = xdg_dir("XDG_CONFIG_HOME", ".config")
+    {
         v.push(dir.join("safecode").join("config.toml"));
     }
     v
+}
+
+/// Refuses a configuration file that anyone but root could have written (it
+/// names the programs root runs), or whose directory others could write.
+pub fn check_trusted(path: &Path) -> Result<(), Error> {
+    crate::system::check_root_owned(path).map_err(|u| {
+        error::other(format!("refusing configuration {}: {u}", path.display())).hint(format!(
+            "chown root:root {p} && chmod go-w {p} (the configuration, its directory and those above it)",
+            p = u.path.display()
+        ))
+    })
 }
 
 /// `$XDG_..._HOME`, or `$HOME/<fallback>`.

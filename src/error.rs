@@ -20,6 +20,8 @@ pub enum Kind {
     InvalidData,
     /// A SafeCode was wrong, expired, already used, or none is outstanding.
     CodeRejected,
+    /// The caller's role does not allow this command, option or user (SPEC §7).
+    NotPermitted,
 }
 
 impl Kind {
@@ -33,6 +35,7 @@ impl Kind {
             Kind::Delivery => 5,
             Kind::InvalidData => 6,
             Kind::CodeRejected => 7,
+            Kind::NotPermitted => 8,
         }
     }
 }
@@ -92,6 +95,9 @@ pub fn invalid_data(message: impl Into<String>) -> Error {
 pub fn rejected(message: impl Into<String>) -> Error {
     Error::new(Kind::CodeRejected, message)
 }
+pub fn not_permitted(message: impl Into<String>) -> Error {
+    Error::new(Kind::NotPermitted, message)
+}
 pub fn other(message: impl Into<String>) -> Error {
     Error::new(Kind::Other, message)
 }
@@ -116,6 +122,7 @@ mod tests {
             (Kind::Delivery, 5),
             (Kind::InvalidData, 6),
             (Kind::CodeRejected, 7),
+            (Kind::NotPermitted, 8),
         ];
         for (kind, code) in table {
             assert_eq!(kind.exit_code(), code, "{kind:?}");

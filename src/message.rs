@@ -153,40 +153,57 @@ pub fn password_changed(org: &Org, ch: Channel) -> Text {
     Text { subject, body }
 }
 
-/// Sent to the old contact after it was replaced; `what` is `"phone"` or `"email"`.
-pub fn contact_replaced(org: &Org, ch: Channel, what: &str) -> Text {
-    let thing = match what.trim().to_ascii_lowercase().as_str() {
-        "phone" | "sms" => "mobile phone number".to_string(),
-        "email" => "email address".to_string(),
-        other => gsm_clean(other),
-    };
+/// Sent after a contact for password resets was replaced (`removed` false) or
+/// removed: to the old contact itself (`here`), which no longer receives codes, and
+/// to every other confirmed contact of the person. `changed` is the channel of the
+/// contact that changed; `ch` the channel this notice goes out on.
+pub fn contact_changed(
+    org: &Org,
+    ch: Channel,
+    changed: Channel,
+    here: bool,
+    removed: bool,
+) -> Text {
+    let thing = what_it_is(changed);
+    let verb = if removed { "removed" } else { "changed" };
     let name = email_clean(org.name, FALLBACK_ORG);
     let desk = service_desk(&name, org.helpdesk);
-    let subject = format!("{name}: your {thing} for password resets was changed");
+    let subject = format!("{name}: your {thing} for password resets was {verb}");
     let body = match ch {
         Channel::Sms => fit_sms(
             org,
             &[
                 &|o, h| {
                     format!(
-                        "{o}: the {thing} for your password resets was changed. \
+                        "{o}: the {thing} for your password resets was {verb}. \
                          If you did not do this, call {h} now."
                     )
                 },
-                &|o, h| format!("{o}: {thing} for password resets changed. Not you? Call {h}"),
+                &|o, h| format!("{o}: {thing} for password resets {verb}. Not you? Call {h}"),
             ],
         ),
-        Channel::Email => format!(
-            "The {thing} registered for password resets of your {name} account was \
-             replaced with a new one. SafeCodes will no longer be sent here.\n\
-             \n\
-             If you made this change, you need not do anything.\n\
-             \n\
-             If you did not, someone else may be trying to take over your account: call \
-             {desk} right away.\n\
-             \n\
-             -- \n{name} SafeCode\n"
-        ),
+        Channel::Email => {
+            let what = match (here, removed) {
+                (true, false) => {
+                    "was replaced with a new one. SafeCodes will no longer be sent here."
+                }
+                (true, true) => "was removed. SafeCodes will no longer be sent here.",
+                (false, false) => {
+                    "was replaced with a new one. This address still receives SafeCodes."
+                }
+                (false, true) => "was removed. This address still receives SafeCodes.",
+            };
+            format!(
+                "The {thing} registered for password resets of your {name} account {what}\n\
+                 \n\
+                 If you made this change, you need not do anything.\n\
+                 \n\
+                 If you did not, someone else may be trying to take over your account: call \
+                 {desk} right away.\n\
+                 \n\
+                 -- \n{name} SafeCode\n"
+            )
+        }
     };
     Text { subject, body }
 }
@@ -411,8 +428,22 @@ mod tests {
             ("reset", reset_code(org, ch, CODE, 10)),
             ("confirm", confirm_code(org, ch, CODE, 10)),
             ("changed", password_changed(org, ch)),
-            ("replaced-phone", contact_replaced(org, ch, "phone")),
-            ("replaced-email", contact_replaced(org, ch, "email")),
+            (
+                "replaced-phone",
+                contact_changed(org, ch, Channel::Sms, true, false),
+            ),
+            (
+                "replaced-email",
+                contact_changed(org, ch, Channel::Email, true, false),
+            ),
+            (
+                "removed-phone",
+                contact_changed(org, ch, Channel::Sms, false, true),
+            ),
+            (
+                "other-email",
+                contact_changed(org, ch, Channel::Email, false, false),
+            ),
         ]
     }
 
@@ -460,10 +491,20 @@ mod tests {
             let changed = password_changed(&DEFAULT, ch);
             assert!(changed.body.contains("password"), "{}", changed.body);
             assert!(changed.body.contains("changed"), "{}", changed.body);
-            let phone = contact_replaced(&DEFAULT, ch, "phone");
+            let phone = contact_changed(&DEFAULT, ch, Channel::Sms, true, false);
             assert!(phone.body.contains("mobile phone number"), "{}", phone.body);
-            let email = contact_replaced(&DEFAULT, ch, "email");
+            assert!(phone.body.contains("changed") || phone.body.contains("replaced"));
+            let email = contact_changed(&DEFAULT, ch, Channel::Email, false, true);
             assert!(email.body.contains("email address"), "{}", email.body);
+            assert!(email.body.contains("removed"), "{}", email.body);
+            if ch == Channel::Email {
+                assert!(
+                    phone.body.contains("no longer be sent here"),
+                    "{}",
+                    phone.body
+                );
+                assert!(email.body.contains("still receives"), "{}", email.body);
+            }
         }
     }
 
@@ -611,8 +652,8 @@ mod tests {
                 reset_code(&org, Channel::Sms, &code, ttl),
                 confirm_code(&org, Channel::Sms, &code, ttl),
                 password_changed(&org, Channel::Sms),
-                contact_replaced(&org, Channel::Sms, "phone"),
-                contact_replaced(&org, Channel::Sms, "email"),
+                contact_changed(&org, Channel::Sms, Channel::Sms, true, false),
+                contact_changed(&org, Channel::Sms, Channel::Email, false, true),
             ] {
                 prop_assert!(fits_one_sms(&t.body), "{}", t.body);
             }

@@ -276,6 +276,7 @@ fn issue_without_delivery_configured_names_the_keys() {
 #[test]
 fn via_email_picks_the_email() {
     let env = TestEnv::new();
+    env.run(["user", "add", "pam"]).ok();
     env.run([
         "enroll",
         "pam",
@@ -454,6 +455,7 @@ fn authenticate_unknown_user_looks_like_a_wrong_password() {
 #[test]
 fn confirm_a_new_contact_with_its_code() {
     let env = TestEnv::new();
+    env.run(["user", "add", "wes"]).ok();
     let d = env
         .run(["--dry-run", "enroll", "wes", "--email", "wes@gmail.com"])
         .ok();
@@ -491,6 +493,7 @@ fn replacing_a_contact_notifies_the_old_one_and_voids_its_codes() {
 #[test]
 fn secrets_never_reach_the_database_files() {
     let env = TestEnv::new();
+    env.run(["user", "add", "yul"]).ok();
     env.run([
         "enroll",
         "yul",

@@ -67,6 +67,7 @@ fn audit_has_delivery_without(env: &TestEnv, outcome: &str, code: Option<&str>) 
 fn delivery_email_reset_code_round_trip() {
     let env = TestEnv::new();
     let _sink = with_sink(&env);
+    env.run(["user", "add", "ann"]).ok();
     env.run(["enroll", "ann", "--email", "ann@gmail.com", "--confirmed"])
         .ok();
     env.run(["issue", "ann", "--via", "email"])
@@ -104,6 +105,7 @@ fn delivery_email_reset_code_round_trip() {
 fn delivery_sms_through_the_verizon_gateway() {
     let env = TestEnv::new();
     let _sink = with_sink(&env);
+    env.run(["user", "add", "bob"]).ok();
     env.run([
         "enroll",
         "bob",
@@ -140,6 +142,7 @@ fn delivery_discontinued_gateways_are_refused_before_a_code_exists() {
     let env = TestEnv::new();
     let _sink = with_sink(&env);
     for (user, carrier, name) in [("cat", "att", "AT&T"), ("tom", "tmobile", "T-Mobile")] {
+        env.user(user);
         env.run([
             "enroll",
             user,
@@ -166,6 +169,7 @@ fn delivery_a_stopped_server_voids_the_code() {
     let sink = Server::smtp_sink(&env.path("mail"), &[]);
     let port = sink.port;
     email_config(&env, &sink.smtp_url(), "");
+    env.run(["user", "add", "dee"]).ok();
     env.run(["enroll", "dee", "--email", "dee@gmail.com", "--confirmed"])
         .ok();
     env.run(["issue", "dee", "--via", "email"]).ok();
@@ -197,6 +201,7 @@ fn delivery_a_server_that_never_answers_times_out() {
         &format!("smtp://127.0.0.1:{port}"),
         "timeout = \"2s\"\n",
     );
+    env.run(["user", "add", "eli"]).ok();
     env.run(["enroll", "eli", "--email", "eli@gmail.com", "--confirmed"])
         .ok();
     env.run(["issue", "eli", "--via", "email"])
@@ -213,6 +218,7 @@ fn delivery_a_recipient_the_server_refuses_is_quoted() {
     let env = TestEnv::new();
     let sink = Server::smtp_sink(&env.path("mail"), &["--reject", "fay@gmail.com"]);
     email_config(&env, &sink.smtp_url(), "");
+    env.run(["user", "add", "fay"]).ok();
     env.run(["enroll", "fay", "--email", "fay@gmail.com", "--confirmed"])
         .ok();
     env.run(["issue", "fay", "--via", "email"])
@@ -337,6 +343,7 @@ fn delivery_a_failing_command_is_quoted() {
 #[test]
 fn delivery_nothing_configured_refuses_without_a_code() {
     let env = TestEnv::new();
+    env.run(["user", "add", "kim"]).ok();
     env.run([
         "enroll",
         "kim",
@@ -367,6 +374,7 @@ fn delivery_nothing_configured_refuses_without_a_code() {
 fn delivery_enroll_sends_a_confirmation_code_that_confirm_takes() {
     let env = TestEnv::new();
     let _sink = with_sink(&env);
+    env.run(["user", "add", "lea"]).ok();
     env.run(["enroll", "lea", "--email", "lea@gmail.com"])
         .ok()
         .stderr_has("Sent a confirmation code to l***@gmail.com");
@@ -393,6 +401,7 @@ fn delivery_enroll_sends_a_confirmation_code_that_confirm_takes() {
 fn delivery_replacing_a_confirmed_phone_notifies_the_old_one() {
     let env = TestEnv::new();
     let _sink = with_sink(&env);
+    env.run(["user", "add", "max"]).ok();
     env.run([
         "enroll",
         "max",
@@ -403,7 +412,8 @@ fn delivery_replacing_a_confirmed_phone_notifies_the_old_one() {
         "--confirmed",
     ])
     .ok();
-    // The new phone is unconfirmed: it gets a confirmation code, the old a notice.
+    // The new phone is unconfirmed, so pending: it gets a confirmation code, and
+    // the old one stays in force until then.
     env.run([
         "enroll",
         "max",
@@ -413,18 +423,18 @@ fn delivery_replacing_a_confirmed_phone_notifies_the_old_one() {
         "verizon",
     ])
     .ok();
+    let got = mails(&env, 1);
+    assert_eq!(got[0].envelope_to, "6175550123@vtext.com");
+    env.run(["confirm", "max", &got[0].code(CODE_LEN)]).ok();
+    // Now it replaced the old one, which is told.
     let got = mails(&env, 2);
-    let old = got.iter().find(|m| m.envelope_to == GATEWAY_ADDR).unwrap();
+    let old = &got[1];
+    assert_eq!(old.envelope_to, GATEWAY_ADDR);
     assert!(
         old.body
             .contains("mobile phone number for your password resets was changed"),
         "{old:#?}"
     );
-    let new = got
-        .iter()
-        .find(|m| m.envelope_to == "6175550123@vtext.com")
-        .unwrap();
-    env.run(["confirm", "max", &new.code(CODE_LEN)]).ok();
     let show = env.run(["--json", "user", "show", "max"]).ok().json();
     assert_eq!(show["phone"]["number"], "+16175550123");
     assert_eq!(show["phone"]["confirmed"], true);
@@ -434,6 +444,7 @@ fn delivery_replacing_a_confirmed_phone_notifies_the_old_one() {
 fn delivery_password_change_notifies_every_confirmed_contact() {
     let env = TestEnv::new();
     let _sink = with_sink(&env);
+    env.run(["user", "add", "ned"]).ok();
     env.run([
         "enroll",
         "ned",

@@ -164,6 +164,7 @@ fn human_times_follow_tz_and_json_stays_utc() {
 fn messages_do_not_stutter() {
     let env = TestEnv::new();
     // Vouching for an unconfirmed contact: "Confirmed …", not "Confirmed … (confirmed)".
+    env.user("cy");
     env.run(["--dry-run", "enroll", "cy", "--phone", "+16174322000"])
         .ok();
     let d = env
@@ -247,6 +248,7 @@ fn import_line_numbers_are_right_with_lf_crlf_and_quoted_newlines() {
 #[test]
 fn export_then_import_keeps_unconfirmed_contacts_unconfirmed() {
     let env = TestEnv::new();
+    env.user("una");
     env.run(["--dry-run", "enroll", "una", "--phone", "+16174322000"])
         .ok();
     env.run(["enroll", "una", "--email", "una@gmail.com", "--confirmed"])
@@ -289,6 +291,7 @@ fn export_then_import_keeps_unconfirmed_contacts_unconfirmed() {
 #[test]
 fn a_vouching_import_audits_each_contact_it_confirms() {
     let env = TestEnv::new();
+    env.user("wes");
     env.run(["--dry-run", "enroll", "wes", "--phone", "+16174322000"])
         .ok();
     env.run(["import", "-"])
@@ -303,26 +306,10 @@ fn a_vouching_import_audits_each_contact_it_confirms() {
 #[test]
 fn export_for_excel_starts_with_a_bom_and_imports_back() {
     let env = TestEnv::new();
-    env.run([
-        "enroll",
-        "zoë",
-        "--email",
-        "zoe@gmail.com",
-        "--confirmed",
-        "--name",
-        "Zoë Ñ",
-    ])
-    .code(2); // usernames are ASCII; the name carries the accents
-    env.run([
-        "enroll",
-        "zoe",
-        "--email",
-        "zoe@gmail.com",
-        "--confirmed",
-        "--name",
-        "Zoë Ñ",
-    ])
-    .ok();
+    env.run(["user", "add", "zoë", "--name", "Zoë Ñ"]).code(2); // usernames are ASCII; the name carries the accents
+    env.run(["user", "add", "zoe", "--name", "Zoë Ñ"]).ok();
+    env.run(["enroll", "zoe", "--email", "zoe@gmail.com", "--confirmed"])
+        .ok();
     let out = env.command().args(["export", "--excel"]).output().unwrap();
     assert!(out.stdout.starts_with(b"\xef\xbb\xbfusername,"));
     let plain = env.command().args(["export"]).output().unwrap();

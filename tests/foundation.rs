@@ -60,7 +60,7 @@ fn init_twice_is_an_upgrade_no_op() {
     env.run(["init"]).ok().stdout_has("up to date");
     let j = env.run(["--json", "init"]).ok().json();
     assert_eq!(j["created"], false);
-    assert_eq!(j["schema_version"], 1);
+    assert_eq!(j["schema_version"], 2);
 }
 
 #[test]
@@ -237,6 +237,7 @@ fn enroll_normalises_phones_from_several_countries() {
     ];
     for (i, (input, e164)) in cases.iter().enumerate() {
         let user = format!("u{i}");
+        env.user(&user);
         env.run(["enroll", &user, "--phone", input, "--confirmed"])
             .ok();
         let j = env.run(["--json", "user", "show", &user]).ok().json();
@@ -282,6 +283,7 @@ fn enroll_rejects_bad_phones_emails_and_carriers() {
 #[test]
 fn enroll_email_idn_and_affiliate() {
     let env = TestEnv::new();
+    env.run(["user", "add", "fay"]).ok();
     env.run([
         "enroll",
         "fay",
@@ -292,6 +294,7 @@ fn enroll_email_idn_and_affiliate() {
     .ok();
     let j = env.run(["--json", "user", "show", "fay"]).ok().json();
     assert_eq!(j["email"]["address"], "Fay@xn--bcher-kva.example");
+    env.run(["user", "add", "gus"]).ok();
     env.run(["--dry-run", "enroll", "gus", "--email", "gus@partners.org"])
         .ok();
     let j = env.run(["--json", "user", "show", "gus"]).ok().json();
@@ -303,6 +306,7 @@ fn enroll_email_idn_and_affiliate() {
 #[test]
 fn replacing_a_contact_is_audited_with_the_old_one() {
     let env = TestEnv::new();
+    env.run(["user", "add", "hal"]).ok();
     env.run([
         "enroll",
         "hal",
@@ -326,6 +330,7 @@ fn replacing_a_contact_is_audited_with_the_old_one() {
 #[test]
 fn unenroll_refuses_the_last_confirmed_contact() {
     let env = TestEnv::new();
+    env.run(["user", "add", "ivy"]).ok();
     env.run([
         "enroll",
         "ivy",
@@ -408,6 +413,7 @@ fn carriers_lists_builtin_and_configured() {
         .stdout_has("discontinued");
     let j = env.run(["--json", "carriers"]).ok().json();
     assert!(j.as_array().unwrap().iter().any(|c| c["id"] == "acme"));
+    env.run(["user", "add", "lee"]).ok();
     env.run([
         "enroll",
         "lee",
@@ -430,6 +436,7 @@ fn prompt_without_a_terminal_is_a_usage_error() {
 #[test]
 fn every_state_change_is_audited_without_secrets() {
     let env = TestEnv::new();
+    env.run(["user", "add", "ned"]).ok();
     env.run([
         "--actor",
         "ticket-42",

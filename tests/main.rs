@@ -7,6 +7,7 @@ mod common;
 
 mod bulk;
 mod codes;
+mod contacts;
 mod crash;
 mod delivery;
 mod desk;

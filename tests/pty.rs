@@ -61,7 +61,7 @@ fn prompt_offers_only_register_when_no_skips_remain() {
     p.expect("Registered").unwrap();
     let found = p.expect(expectrl::Regex("SafeCode ([0-9]{6})")).unwrap();
     let code = String::from_utf8_lossy(&found[1]).to_string();
-    p.expect("Code sent to").unwrap();
+    p.expect("Code printed for").unwrap();
     p.send_line(&code).unwrap();
     p.expect("Confirmed").unwrap();
     assert_eq!(exit_code(&mut p), 0);
@@ -88,11 +88,11 @@ fn prompt_reasks_after_a_bad_phone() {
     p.expect("Registered").unwrap();
     let found = p.expect(expectrl::Regex("SafeCode ([0-9]{6})")).unwrap();
     let code = String::from_utf8_lossy(&found[1]).to_string();
-    p.expect("Code sent to").unwrap();
+    p.expect("Code printed for").unwrap();
     let wrong = if code == "000000" { "111111" } else { "000000" };
     p.send_line(wrong).unwrap();
     p.expect("4 attempts left").unwrap();
-    p.expect("Code sent to").unwrap();
+    p.expect("Code printed for").unwrap();
     p.send_line(&code).unwrap();
     p.expect("Confirmed").unwrap();
     assert_eq!(exit_code(&mut p), 0);

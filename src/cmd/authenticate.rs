@@ -5,12 +5,12 @@
 use serde_json::json;
 
 use crate::Ctx;
-use crate::cli::UserArg;
+use crate::cli::SelfUserArg;
 use crate::error;
 use crate::password;
 use crate::store::AuditEntry;
 
-pub fn run(a: UserArg, ctx: &Ctx) -> anyhow::Result<u8> {
+pub fn run(a: SelfUserArg, ctx: &Ctx) -> anyhow::Result<u8> {
     let candidate = super::password::from_stdin()?;
     let mut store = ctx.open()?;
     let user = if crate::contact::validate_username(&a.user).is_ok() {

@@ -5,11 +5,11 @@ use serde_json::json;
 
 use super::find_user;
 use crate::Ctx;
-use crate::cli::UserArg;
+use crate::cli::SelfUserArg;
 use crate::enrollment::State;
 use crate::error::{EXIT_MAY_SKIP, EXIT_MUST_REGISTER};
 
-pub fn run(a: UserArg, ctx: &Ctx) -> anyhow::Result<u8> {
+pub fn run(a: SelfUserArg, ctx: &Ctx) -> anyhow::Result<u8> {
     let mut store = ctx.open()?;
     let max = ctx.config.policy.max_skips;
     let (user, state) = store.read(|tx| {

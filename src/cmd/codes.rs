@@ -87,8 +87,16 @@ fn ser_time<S: serde::Serializer>(t: &i64, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&clock::rfc3339(*t))
 }
 
-/// Picks the contact for a target, or says why there is none (exit 4).
-fn pick(user: &User, contacts: &[Contact], target: Target) -> Result<Contact, Error> {
+/// Picks the contact for a target, or says why there is none (exit 4). Reset codes
+/// go only to confirmed contacts in force (a pending replacement gets none until it
+/// is confirmed); a confirmation code goes to the pending replacement on the
+/// channel, else to the unconfirmed contact there.
+fn pick(
+    user: &User,
+    contacts: &[Contact],
+    pending: &[Contact],
+    target: Target,
+) -> Result<Contact, Error> {
     match target {
         Target::Reset { via } => {
             let confirmed: Vec<&Contact> = contacts.iter().filter(|c| c.confirmed()).collect();
@@ -123,17 +131,23 @@ fn pick(user: &User, contacts: &[Contact], target: Target) -> Result<Contact, Er
                 .hint("leave out --via to use the confirmed contact")
             })
         }
-        Target::Confirm(ch) => contacts
+        Target::Confirm(ch) => pending
             .iter()
-            .find(|c| c.channel == ch && !c.confirmed())
+            .find(|c| c.channel == ch)
+            .or_else(|| contacts.iter().find(|c| c.channel == ch && !c.confirmed()))
             .cloned()
-            .ok_or_else(|| {
-                error::policy(format!(
-                    "{} has no unconfirmed {} to confirm",
-                    user.username, ch
-                ))
-            }),
+            .ok_or_else(|| nothing_to_confirm(&user.username)),
     }
+}
+
+/// The refusal when no contact of the user waits for confirmation (exit 4).
+pub(crate) fn nothing_to_confirm(username: &str) -> Error {
+    error::policy(format!(
+        "{username} has no contact waiting for confirmation"
+    ))
+    .hint(format!(
+        "register one first: safecode enroll {username} --phone NUMBER (or --email ADDRESS)"
+    ))
 }
 
 /// Checks the sending rate limit; on refusal says when the next code may go out.
@@ -197,8 +211,8 @@ pub(crate) fn issue(
             })?;
             return Ok(Err(locked_error(&user)));
         }
-        let contacts = tx.contacts(user.id)?;
-        let contact = match pick(&user, &contacts, target) {
+        let (contacts, pending) = tx.contacts_with_pending(user.id)?;
+        let contact = match pick(&user, &contacts, &pending, target) {
             Ok(c) => c,
             Err(e) => return Ok(Err(e)),
         };
@@ -356,10 +370,20 @@ pub(crate) enum Verdict {
 }
 
 impl Verdict {
-    /// The error for anything but `Accepted` (exit 7, or 4 when locked).
+    /// The error for anything but `Accepted` (exit 7, or 4 when locked), for a
+    /// reset code.
     pub fn error(&self, user: &User) -> Option<Error> {
+        self.error_for(user, Purpose::Reset)
+    }
+
+    /// The error for anything but `Accepted`; the hint names the command that sends
+    /// a new code of this purpose.
+    pub fn error_for(&self, user: &User, purpose: Purpose) -> Option<Error> {
         let name = &user.username;
-        let reissue = format!("send a new code: safecode issue {name}");
+        let reissue = match purpose {
+            Purpose::Reset => format!("send a new code: safecode issue {name}"),
+            Purpose::Confirm => format!("send a new code: safecode confirm {name} --resend"),
+        };
         Some(match self {
             Verdict::Accepted(_) => return None,
             Verdict::Wrong { locked: true, .. } => error::rejected(format!(
@@ -638,18 +662,40 @@ pub(crate) fn notify_password_changed(
     Ok(reached)
 }
 
-/// Tells a replaced contact that it no longer receives codes.
-pub(crate) fn notify_replaced(
+/// After a contact was replaced or removed: tells the old contact (if it was
+/// confirmed) that it no longer receives codes, and every other confirmed contact
+/// of the user in force now (not the new one on the same channel) what changed.
+/// Returns the masked destinations reached.
+pub(crate) fn notify_contact_change(
     ctx: &Ctx,
     store: &mut Store,
     sender: &Dispatcher,
-    username: &str,
+    user: &User,
     old: &Contact,
-) -> anyhow::Result<bool> {
-    let what = match old.channel {
-        Channel::Sms => "phone",
-        Channel::Email => "email",
+    removed: bool,
+) -> anyhow::Result<Vec<String>> {
+    let what = if removed {
+        "contact-removed"
+    } else {
+        "contact-replaced"
     };
-    let text = message::contact_replaced(&org(ctx), old.channel, what);
-    notify(ctx, store, sender, username, old, text, "contact-replaced")
+    let now = store.read(|tx| tx.contacts(user.id))?;
+    let mut to: Vec<(&Contact, bool)> = Vec::new();
+    if old.confirmed() {
+        to.push((old, true));
+    }
+    for c in now
+        .iter()
+        .filter(|c| c.confirmed() && c.channel != old.channel)
+    {
+        to.push((c, false));
+    }
+    let mut reached = Vec::new();
+    for (c, here) in to {
+        let text = message::contact_changed(&org(ctx), c.channel, old.channel, here, removed);
+        if notify(ctx, store, sender, &user.username, c, text, what)? {
+            reached.push(masked(c.channel, &c.address));
+        }
+    }
+    Ok(reached)
 }

@@ -1,13 +1,20 @@
-//! `safecode confirm USER [CODE]`: confirm a new contact with the code sent to it.
-//! Also the step after `enroll` / `prompt` that sends those codes.
+//! `safecode confirm USER [CODE] [--resend]`: confirm a new contact with the code
+//! sent to it. Also the step after `enroll` / `prompt` that sends those codes.
+//!
+//! A contact waits for confirmation either as a new one (nothing confirmed on its
+//! channel) or as a *pending* replacement of a confirmed one, which stays in force
+//! until then (SPEC §1 "Contact changes"). Confirming a pending replacement removes
+//! the old contact: its codes are voided, an open reset window closes, and the old
+//! contact and every other confirmed one are told.
 
 use serde_json::json;
 
-use super::codes::{self, Target, Verdict};
-use super::enroll::Change;
-use super::find_user;
+use super::codes::{self, Issued, Target, Verdict};
+use super::enroll::{Change, voided_note};
+use super::{describe_contact, find_user};
 use crate::Ctx;
 use crate::cli::ConfirmArgs;
+use crate::clock;
 use crate::code::Code;
 use crate::error;
 use crate::error::Error;
@@ -16,15 +23,45 @@ use crate::store::{AuditEntry, Contact, Purpose, Store, Tx, User};
 
 pub fn run(a: ConfirmArgs, ctx: &Ctx) -> anyhow::Result<u8> {
     super::valid_username(&a.user)?;
+    let mut store = ctx.open()?;
+    // Say so before asking for a code when nothing waits for one.
+    let (user, waiting) = store.read(|tx| {
+        let u = find_user(tx, &a.user)?;
+        let w = awaiting(tx, &u)?;
+        Ok((u, w))
+    })?;
+    if waiting.is_empty() {
+        // A code typed for nothing is a rejected code (exit 7); nothing to resend
+        // is a refusal (exit 4). Both name the command that registers a contact.
+        let e = codes::nothing_to_confirm(&user.username);
+        if a.resend {
+            return Err(e.into());
+        }
+        let mut r = error::rejected(e.message);
+        if let Some(h) = e.hint {
+            r = r.hint(h);
+        }
+        return Err(r.into());
+    }
+    if a.resend {
+        return resend(ctx, &mut store, &user, &waiting);
+    }
     let typed = codes::read_code(ctx, a.code.as_deref(), "the code as an argument")?;
     let code = codes::parse_typed(ctx, &typed)?;
-    let mut store = ctx.open()?;
     let (user, outcome) = store.write(|tx| confirm_by_code(tx, ctx, &a.user, &code))?;
-    let contact = outcome.map_err(|r| r.error)?;
+    let done = outcome.map_err(|r| r.error)?;
+    let sender = codes::sender(ctx);
+    let notified = match &done.replaced {
+        Some(old) => codes::notify_contact_change(ctx, &mut store, &sender, &user, old, false)?,
+        None => Vec::new(),
+    };
+    let contact = &done.contact;
     if ctx.out.json {
         ctx.out.json(&json!({
             "username": user.username,
             "confirmed": { "channel": contact.channel, "address": contact.address },
+            "replaced": done.replaced.as_ref().map(|o| &o.address),
+            "notified": notified,
         }))?;
     } else {
         // Not `describe_contact`: its "(confirmed)" would repeat the verb.
@@ -33,39 +70,91 @@ pub fn run(a: ConfirmArgs, ctx: &Ctx) -> anyhow::Result<u8> {
             codes::masked(contact.channel, &contact.address),
             user.username
         ))?;
+        if let Some(old) = &done.replaced {
+            ctx.out.say(&format!(
+                "It replaces {}, which no longer receives codes.",
+                describe_contact(old)
+            ))?;
+        }
     }
     Ok(0)
 }
 
-/// After contacts were registered: tell replaced confirmed contacts, and send a
-/// confirmation code to each new unconfirmed one. With `ask`, prompt for the codes
-/// right away (the person is at the terminal, as in `prompt`).
+/// The contacts waiting for a confirmation code: pending replacements, and
+/// unconfirmed contacts with nothing confirmed on their channel.
+fn awaiting(tx: &Tx<'_>, user: &User) -> anyhow::Result<Vec<Contact>> {
+    let (current, pending) = tx.contacts_with_pending(user.id)?;
+    let mut out = pending;
+    out.extend(current.into_iter().filter(|c| !c.confirmed()));
+    Ok(out)
+}
+
+/// `confirm --resend`: a fresh code to each contact waiting for one (issuing voids
+/// the earlier code on that channel; the send limit applies).
+fn resend(ctx: &Ctx, store: &mut Store, user: &User, waiting: &[Contact]) -> anyhow::Result<u8> {
+    let sender = codes::sender(ctx);
+    let mut sent: Vec<Issued> = Vec::new();
+    for c in waiting {
+        sender.ready(c.channel).map_err(|e| {
+            e.hint("configure delivery, or pass --dry-run to print the code instead")
+        })?;
+        let issued = codes::issue(
+            ctx,
+            store,
+            &sender,
+            &user.username,
+            Target::Confirm(c.channel),
+        )?;
+        sent.push(issued);
+    }
+    if ctx.out.json {
+        ctx.out
+            .json(&json!({ "username": user.username, "sent": sent }))?;
+    } else {
+        for i in &sent {
+            ctx.out.say(&format!(
+                "{} a new confirmation code to {} (expires {}).",
+                if i.dry_run {
+                    "Printed, not sent:"
+                } else {
+                    "Sent"
+                },
+                i.destination,
+                clock::human(i.expires_at)
+            ))?;
+        }
+    }
+    Ok(0)
+}
+
+/// After contacts were registered: tell the replaced contacts and every other
+/// confirmed one, and send a confirmation code to each contact left waiting. With
+/// `ask`, prompt for the codes right away (the person is at the terminal, as in
+/// `prompt`).
 pub(crate) fn after_enroll(
     ctx: &Ctx,
     store: &mut Store,
     sender: &Dispatcher,
-    username: &str,
+    user: &User,
     changes: &[Change],
     ask: bool,
 ) -> anyhow::Result<()> {
     for ch in changes {
-        if let Change::Replaced(old, new) = ch
-            && old.confirmed()
-            && old.address != new.address
-        {
-            codes::notify_replaced(ctx, store, sender, username, old)?;
+        if let Some(old) = ch.replaced() {
+            codes::notify_contact_change(ctx, store, sender, user, old, false)?;
         }
     }
+    let username = &user.username;
     for ch in changes {
-        let c = ch.current();
-        if c.confirmed() || !ch.is_change() {
+        let Some(c) = ch.awaiting() else { continue };
+        if !ch.is_change() {
             continue;
         }
         let issued = codes::issue(ctx, store, sender, username, Target::Confirm(c.channel))?;
         eprintln!(
             "{} a confirmation code to {}.",
             if issued.dry_run {
-                "Printed (dry run)"
+                "Printed, not sent:"
             } else {
                 "Sent"
             },
@@ -78,7 +167,15 @@ pub(crate) fn after_enroll(
         let max = ctx.config.policy.max_attempts;
         for _ in 0..max {
             let typed: String = dialoguer::Input::new()
-                .with_prompt(format!("Code sent to {}", issued.destination))
+                .with_prompt(format!(
+                    "Code {} {}",
+                    if issued.dry_run {
+                        "printed for"
+                    } else {
+                        "sent to"
+                    },
+                    issued.destination
+                ))
                 .interact_text()
                 .map_err(|e| error::other(format!("prompt: {e}")))?;
             let code = match codes::parse_typed(ctx, &typed) {
@@ -88,10 +185,13 @@ pub(crate) fn after_enroll(
                     continue;
                 }
             };
-            let (_, v) = store.write(|tx| confirm_by_code(tx, ctx, username, &code))?;
+            let (u, v) = store.write(|tx| confirm_by_code(tx, ctx, username, &code))?;
             match v {
-                Ok(_) => {
+                Ok(done) => {
                     eprintln!("Confirmed.");
+                    if let Some(old) = &done.replaced {
+                        codes::notify_contact_change(ctx, store, sender, &u, old, false)?;
+                    }
                     break;
                 }
                 Err(r) if r.retry => {
@@ -104,15 +204,23 @@ pub(crate) fn after_enroll(
     Ok(())
 }
 
+/// A contact confirmed by its code, and the one it replaced, if any.
+pub(crate) struct Confirmed {
+    pub contact: Contact,
+    pub replaced: Option<Contact>,
+}
+
 /// Checks a confirmation code and confirms the contact it was sent to, in the
 /// caller's transaction: the one path for `confirm` and the prompt after `enroll`.
-/// Returns the user and the confirmed contact, or the refusal.
+/// A pending replacement takes the place of the contact in force, whose codes are
+/// voided and whose reset window closes, with one audit row. Returns the user and
+/// what was confirmed, or the refusal.
 fn confirm_by_code(
     tx: &Tx<'_>,
     ctx: &Ctx,
     username: &str,
     code: &Code,
-) -> anyhow::Result<(User, Result<Contact, Refusal>)> {
+) -> anyhow::Result<(User, Result<Confirmed, Refusal>)> {
     let user = find_user(tx, username)?;
     let v = codes::check(tx, ctx, &user, Purpose::Confirm, code)?;
     let Verdict::Accepted(c) = &v else {
@@ -125,13 +233,49 @@ fn confirm_by_code(
             }
         );
         let error = v
-            .error(&user)
+            .error_for(&user, Purpose::Confirm)
             .unwrap_or_else(|| error::other("confirmation failed"));
         return Ok((user, Err(Refusal { error, retry })));
     };
+    let now = clock::now();
+    let (current, pending) = tx.contacts_with_pending(user.id)?;
+    let in_force = current.iter().find(|x| x.channel == c.channel);
+    let waiting = pending.iter().find(|x| x.channel == c.channel);
     // The contact may have been replaced since the code went out.
-    match tx.contact(user.id, c.channel)? {
-        Some(ct) if ct.address == c.destination => {
+    match (in_force, waiting) {
+        (_, Some(p)) if p.address == c.destination => {
+            let old = in_force.cloned();
+            tx.promote_pending(user.id, c.channel, now)?;
+            let (mut voided, mut windows) = (0, 0);
+            if let Some(o) = &old {
+                voided =
+                    tx.void_codes_to(user.id, o.channel, &o.address, "contact replaced", now)?;
+                windows = tx.close_windows(user.id, now)?;
+            }
+            tx.audit(AuditEntry {
+                username: Some(&user.username),
+                action: "contact.replace",
+                outcome: "ok",
+                detail: Some(format!(
+                    "{} {} -> {} (confirmed by code){}",
+                    c.channel,
+                    old.as_ref().map(|o| o.address.as_str()).unwrap_or("-"),
+                    c.destination,
+                    voided_note(voided, windows)
+                )),
+            })?;
+            let contact = tx
+                .contact(user.id, c.channel)?
+                .ok_or_else(|| error::other("contact vanished"))?;
+            Ok((
+                user,
+                Ok(Confirmed {
+                    contact,
+                    replaced: old,
+                }),
+            ))
+        }
+        (Some(ct), _) if ct.address == c.destination => {
             tx.confirm_contact(user.id, c.channel)?;
             tx.audit(AuditEntry {
                 username: Some(&user.username),
@@ -139,17 +283,26 @@ fn confirm_by_code(
                 outcome: "ok",
                 detail: Some(format!("{} {} (by code)", c.channel, c.destination)),
             })?;
-            let now = tx
+            let contact = tx
                 .contact(user.id, c.channel)?
                 .ok_or_else(|| error::other("contact vanished"))?;
-            Ok((user, Ok(now)))
+            Ok((
+                user,
+                Ok(Confirmed {
+                    contact,
+                    replaced: None,
+                }),
+            ))
         }
         _ => Ok((
             user,
             Err(Refusal {
                 error: error::rejected(
                     "that code was sent to a contact that has since been replaced",
-                ),
+                )
+                .hint(format!(
+                    "send a new one: safecode confirm {username} --resend"
+                )),
                 retry: false,
             }),
         )),

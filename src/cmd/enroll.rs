@@ -5,7 +5,7 @@
 
 use serde_json::json;
 
-use super::{clean_name, describe_contact, valid_username};
+use super::{describe_contact, find_user, valid_username};
 use crate::Ctx;
 use crate::channel::Channel;
 use crate::cli::EnrollArgs;
@@ -13,7 +13,7 @@ use crate::clock;
 use crate::config::Config;
 use crate::contact::{self, ContactError};
 use crate::error::{self, Kind};
-use crate::store::{AuditEntry, Contact, ContactSink, Purpose, Tx, User};
+use crate::store::{AuditEntry, Contact, ContactSink, Tx, User};
 
 /// A contact field that failed validation: which column, why, and whether it is a
 /// policy refusal (institution email, exit 4) or malformed input.
@@ -97,22 +97,46 @@ pub(crate) fn validate(
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Change {
     Added(Contact),
-    /// Old, new.
-    Replaced(Contact, Contact),
+    /// Old, new (now in force), and a pending replacement this change dropped.
+    Replaced(Contact, Contact, Option<Contact>),
     /// Same address; now confirmed.
     Confirmed(Contact),
     Unchanged(Contact),
+    /// A confirmed contact stays in force (reset codes still go to it) until `new`
+    /// is confirmed with the code sent to it; `dropped` is an earlier pending
+    /// replacement that `new` takes the place of.
+    Pending {
+        current: Contact,
+        new: Contact,
+        dropped: Option<Contact>,
+    },
 }
 
 impl Change {
     pub fn is_change(&self) -> bool {
         !matches!(self, Change::Unchanged(_))
     }
-    /// The contact as it now stands.
+    /// The contact as it now stands (for a pending change, the new one).
     pub fn current(&self) -> &Contact {
         match self {
             Change::Added(c) | Change::Confirmed(c) | Change::Unchanged(c) => c,
-            Change::Replaced(_, c) => c,
+            Change::Replaced(_, c, _) => c,
+            Change::Pending { new, .. } => new,
+        }
+    }
+    /// The contact a confirmation code must go to, if this change left one waiting.
+    pub fn awaiting(&self) -> Option<&Contact> {
+        match self {
+            Change::Added(c) | Change::Replaced(_, c, _) if !c.confirmed() => Some(c),
+            Change::Pending { new, .. } => Some(new),
+            _ => None,
+        }
+    }
+    /// The contact that stopped receiving codes, if this change replaced one now.
+    pub fn replaced(&self) -> Option<&Contact> {
+        match self {
+            Change::Replaced(old, _, _) => Some(old),
+            _ => None,
         }
     }
 }
@@ -126,10 +150,10 @@ pub(crate) const NEEDS_REPLACE: &str = "would replace a confirmed contact";
 pub(crate) enum AuditEach {
     /// One row per change (enroll, prompt).
     Every,
-    /// Only what someone answers for: replacements, which record the old address
-    /// for investigations, and every contact the import vouches for (added
-    /// confirmed, or confirmed). Unconfirmed additions are in the import's
-    /// summary row.
+    /// Only what someone answers for: replacements and pending replacements, which
+    /// record the old address for investigations, and every contact the import
+    /// vouches for (added confirmed, or confirmed). Unconfirmed additions are in the
+    /// import's summary row.
     Replacements,
 }
 
@@ -143,17 +167,24 @@ pub(crate) fn apply(
     replace_confirmed: bool,
     source: &str,
 ) -> anyhow::Result<Vec<Change>> {
-    let existing = tx.contacts(user.id)?;
-    let changes = plan(&existing, new, confirmed, replace_confirmed)?;
+    let (existing, pending) = tx.contacts_with_pending(user.id)?;
+    let changes = plan(&existing, &pending, new, confirmed, replace_confirmed)?;
     write(tx, tx, user, &changes, source, AuditEach::Every)?;
     Ok(changes)
 }
 
-/// Works out what [`write`] would do to `existing`, without writing: refuses (with
-/// [`NEEDS_REPLACE`]) before anything is written, so a refused row never leaves
-/// half its contacts behind.
+/// Works out what [`write`] would do to `existing` (the contacts in force) and
+/// `pending` (replacements waiting for confirmation), without writing: refuses
+/// (with [`NEEDS_REPLACE`]) before anything is written, so a refused row never
+/// leaves half its contacts behind.
+///
+/// SPEC §1 "Contact changes": an unconfirmed contact replacing a confirmed one is
+/// *pending*, the confirmed one stays in force until it is confirmed; a vouched one
+/// (`confirmed`) replaces at once. Re-entering an address keeps its carrier unless
+/// a new one is given.
 pub(crate) fn plan(
     existing: &[Contact],
+    pending: &[Contact],
     new: &NewContacts,
     confirmed: bool,
     replace_confirmed: bool,
@@ -181,8 +212,9 @@ pub(crate) fn plan(
         });
     }
     let mut changes = Vec::new();
-    for w in wanted {
+    for mut w in wanted {
         let old = existing.iter().find(|c| c.channel == w.channel);
+        let waiting = pending.iter().find(|c| c.channel == w.channel);
         let change = match old {
             None => Change::Added(w),
             Some(o) if o.address == w.address => {
@@ -195,7 +227,7 @@ pub(crate) fn plan(
                     kept.confirmed_at = Some(now);
                     Change::Confirmed(kept)
                 } else if kept != *o {
-                    Change::Replaced(o.clone(), kept)
+                    Change::Replaced(o.clone(), kept, None)
                 } else {
                     Change::Unchanged(kept)
                 }
@@ -209,7 +241,35 @@ pub(crate) fn plan(
                     ))
                     .into());
                 }
-                Change::Replaced(o.clone(), w)
+                // Re-entering the pending address keeps its carrier too.
+                if let Some(p) = waiting.filter(|p| p.address == w.address)
+                    && w.carrier.is_none()
+                {
+                    w.carrier = p.carrier.clone();
+                }
+                if o.confirmed() && !w.confirmed() {
+                    match waiting {
+                        Some(p) if p.address == w.address && p.carrier == w.carrier => {
+                            Change::Unchanged(p.clone())
+                        }
+                        Some(p) if p.address == w.address => {
+                            let mut kept = p.clone();
+                            kept.carrier = w.carrier.clone();
+                            Change::Pending {
+                                current: o.clone(),
+                                new: kept,
+                                dropped: None,
+                            }
+                        }
+                        _ => Change::Pending {
+                            current: o.clone(),
+                            new: w,
+                            dropped: waiting.cloned(),
+                        },
+                    }
+                } else {
+                    Change::Replaced(o.clone(), w, waiting.cloned())
+                }
             }
         };
         changes.push(change);
@@ -217,8 +277,34 @@ pub(crate) fn plan(
     Ok(changes)
 }
 
+fn state_word(c: &Contact) -> &'static str {
+    if c.confirmed() {
+        "confirmed"
+    } else {
+        "unconfirmed"
+    }
+}
+
+/// ", voided 2 codes; closed the reset window" for an audit detail.
+pub(crate) fn voided_note(codes: usize, windows: usize) -> String {
+    let mut s = String::new();
+    if codes > 0 {
+        s.push_str(&format!(
+            "; voided {codes} code{}",
+            if codes == 1 { "" } else { "s" }
+        ));
+    }
+    if windows > 0 {
+        s.push_str("; closed the open reset window");
+    }
+    s
+}
+
 /// Writes the changes [`plan`] worked out: contacts through `sink` (the
 /// transaction itself, or an import's held statements), the rest through `tx`.
+/// Every change or removal of a contact voids the live codes sent to the old
+/// address and closes the user's open reset window, in the same transaction, with
+/// one audit row per change.
 pub(crate) fn write(
     tx: &Tx<'_>,
     sink: &dyn ContactSink,
@@ -243,11 +329,7 @@ pub(crate) fn write(
                             "{} {} ({source}, {})",
                             c.channel,
                             c.address,
-                            if c.confirmed() {
-                                "confirmed"
-                            } else {
-                                "unconfirmed"
-                            }
+                            state_word(c)
                         )),
                     })?;
                 }
@@ -262,14 +344,27 @@ pub(crate) fn write(
                     detail: Some(format!("{} {} (vouched by {source})", c.channel, c.address)),
                 })?;
             }
-            Change::Replaced(o, c) => {
+            Change::Replaced(o, c, dropped) => {
                 sink.put_contact(user, c)?;
-                if o.address != c.address {
-                    // Codes already sent to the old address (a stolen phone) die with it.
-                    for p in [Purpose::Reset, Purpose::Confirm] {
-                        tx.void_live_codes(user.id, p, Some(c.channel), "contact replaced", now)?;
+                // Codes already sent to the old address (a stolen phone) die with it,
+                // and a reset window opened before the change closes.
+                let mut voided =
+                    tx.void_codes_to(user.id, o.channel, &o.address, "contact replaced", now)?;
+                let mut also = String::new();
+                if let Some(p) = dropped {
+                    tx.delete_pending(user.id, p.channel)?;
+                    if p.address != o.address {
+                        voided += tx.void_codes_to(
+                            user.id,
+                            p.channel,
+                            &p.address,
+                            "contact replaced",
+                            now,
+                        )?;
                     }
+                    also = format!("; dropped pending {}", p.address);
                 }
+                let windows = tx.close_windows(user.id, now)?;
                 // The old address is recorded in full: after a SIM swap or a stolen
                 // phone, the investigation needs to know what was replaced.
                 tx.audit(AuditEntry {
@@ -277,15 +372,44 @@ pub(crate) fn write(
                     action: "contact.replace",
                     outcome: "ok",
                     detail: Some(format!(
-                        "{} {} -> {} ({source}, {})",
+                        "{} {} -> {} ({source}, {}){also}{}",
                         c.channel,
                         o.address,
                         c.address,
-                        if c.confirmed() {
-                            "confirmed"
-                        } else {
-                            "unconfirmed"
-                        }
+                        state_word(c),
+                        voided_note(voided, windows)
+                    )),
+                })?;
+            }
+            Change::Pending {
+                current,
+                new,
+                dropped,
+            } => {
+                tx.put_pending(user.id, new)?;
+                let mut also = String::new();
+                let mut voided = 0;
+                if let Some(p) = dropped {
+                    // The earlier pending address will never be confirmed now.
+                    voided = tx.void_codes_to(
+                        user.id,
+                        p.channel,
+                        &p.address,
+                        "pending contact replaced",
+                        now,
+                    )?;
+                    also = format!("; replaces pending {}", p.address);
+                }
+                tx.audit(AuditEntry {
+                    username: Some(&user.username),
+                    action: "contact.pending",
+                    outcome: "ok",
+                    detail: Some(format!(
+                        "{} {} stays in force until {} is confirmed ({source}){also}{}",
+                        new.channel,
+                        current.address,
+                        new.address,
+                        voided_note(voided, 0)
                     )),
                 })?;
             }
@@ -310,11 +434,6 @@ pub fn run(a: EnrollArgs, ctx: &Ctx) -> anyhow::Result<u8> {
             return Err(error::usage(format!("{flag} is empty")).into());
         }
     }
-    let name = match a.name.as_deref().map(clean_name) {
-        Some(Err(why)) => return Err(error::usage(format!("--name {why}")).into()),
-        Some(Ok(n)) => n,
-        None => None,
-    };
     let carriers = contact::carriers(&ctx.config.carriers);
     let new = validate(
         a.phone.as_deref(),
@@ -351,66 +470,192 @@ pub fn run(a: EnrollArgs, ctx: &Ctx) -> anyhow::Result<u8> {
             })?;
         }
     }
-    let (user, created, changes) = store.write(|tx| {
-        let (user, created) = match tx.user(&a.user)? {
-            Some(u) => (u, false),
-            None => {
-                tx.insert_user(&a.user, name.as_deref())?;
-                tx.audit(AuditEntry {
-                    username: Some(&a.user),
-                    action: "user.add",
-                    outcome: "ok",
-                    detail: Some("by enroll".into()),
-                })?;
-                let u = tx
-                    .user(&a.user)?
-                    .ok_or_else(|| error::other("user vanished during enroll"))?;
-                (u, true)
-            }
-        };
+    // A mistyped username must not create a person: users come from `user add`
+    // and `import` (exit 3 with that hint).
+    let (user, changes) = store.write(|tx| {
+        let user = find_user(tx, &a.user)?;
         let changes = apply(tx, &user, &new, a.confirmed, true, "enroll")?;
-        Ok((user, created, changes))
+        Ok((user, changes))
     })?;
-    super::confirm::after_enroll(ctx, &mut store, &sender, &user.username, &changes, false)?;
+    super::confirm::after_enroll(ctx, &mut store, &sender, &user, &changes, false)?;
     if ctx.out.json {
         let list: Vec<_> = changes
             .iter()
             .map(|c| {
                 let (kind, cur) = match c {
                     Change::Added(x) => ("added", x),
-                    Change::Replaced(_, x) => ("replaced", x),
+                    Change::Replaced(_, x, _) => ("replaced", x),
                     Change::Confirmed(x) => ("confirmed", x),
                     Change::Unchanged(x) => ("unchanged", x),
+                    Change::Pending { new, .. } => ("pending", new),
                 };
                 json!({
                     "channel": cur.channel,
                     "address": cur.address,
                     "change": kind,
                     "confirmed": cur.confirmed(),
+                    "replaced": c.replaced().map(|o| &o.address),
+                    "in_force": match c {
+                        Change::Pending { current, .. } => &current.address,
+                        _ => &cur.address,
+                    },
                 })
             })
             .collect();
         ctx.out.json(&json!({
             "username": user.username,
-            "user_created": created,
             "contacts": list,
         }))?;
     } else {
-        if created {
-            ctx.out.say(&format!("Added user {}.", user.username))?;
-        }
         for c in &changes {
             let line = match c {
                 Change::Added(x) => format!("Registered {}.", describe_contact(x)),
-                Change::Replaced(_, x) => format!("Replaced with {}.", describe_contact(x)),
+                Change::Replaced(_, x, _) => format!("Replaced with {}.", describe_contact(x)),
                 // Not `describe_contact`: its "(confirmed)" would repeat the verb.
                 Change::Confirmed(x) => {
                     format!("Confirmed {}.", super::codes::masked(x.channel, &x.address))
                 }
                 Change::Unchanged(x) => format!("Unchanged: {}.", describe_contact(x)),
+                Change::Pending { current, new, .. } => format!(
+                    "Pending {}: {} stays in force until the new one is confirmed.",
+                    describe_contact(new),
+                    describe_contact(current)
+                ),
             };
             ctx.out.say(&line)?;
         }
     }
     Ok(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn phone(addr: &str, carrier: Option<&str>, confirmed: bool) -> Contact {
+        Contact {
+            channel: Channel::Sms,
+            address: addr.into(),
+            carrier: carrier.map(str::to_string),
+            preferred: false,
+            confirmed_at: confirmed.then_some(1),
+            created_at: 1,
+        }
+    }
+
+    fn new_phone(addr: &str, carrier: Option<&str>) -> NewContacts {
+        NewContacts {
+            phone: Some((addr.into(), carrier.map(str::to_string))),
+            email: None,
+        }
+    }
+
+    const OLD: &str = "+16174322000";
+    const NEW: &str = "+16175550123";
+
+    #[test]
+    fn an_unconfirmed_replacement_of_a_confirmed_contact_is_pending() {
+        let old = phone(OLD, Some("verizon"), true);
+        let c = plan(
+            std::slice::from_ref(&old),
+            &[],
+            &new_phone(NEW, None),
+            false,
+            true,
+        )
+        .unwrap();
+        match &c[..] {
+            [
+                Change::Pending {
+                    current,
+                    new,
+                    dropped: None,
+                },
+            ] => {
+                assert_eq!(*current, old);
+                assert_eq!(new.address, NEW);
+                assert!(!new.confirmed());
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(c[0].awaiting().map(|x| x.address.as_str()), Some(NEW));
+        assert!(c[0].replaced().is_none());
+    }
+
+    #[test]
+    fn a_vouched_replacement_is_immediate_and_drops_the_pending_one() {
+        let old = phone(OLD, None, true);
+        let pend = phone(NEW, None, false);
+        let c = plan(
+            std::slice::from_ref(&old),
+            std::slice::from_ref(&pend),
+            &new_phone("+16175550199", None),
+            true,
+            true,
+        )
+        .unwrap();
+        match &c[..] {
+            [Change::Replaced(o, n, Some(p))] => {
+                assert_eq!(*o, old);
+                assert!(n.confirmed());
+                assert_eq!(*p, pend);
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(c[0].replaced(), Some(&old));
+    }
+
+    #[test]
+    fn an_unconfirmed_contact_is_replaced_directly() {
+        let old = phone(OLD, None, false);
+        let c = plan(
+            std::slice::from_ref(&old),
+            &[],
+            &new_phone(NEW, None),
+            false,
+            false,
+        )
+        .unwrap();
+        assert!(matches!(&c[..], [Change::Replaced(o, n, None)] if *o == old && !n.confirmed()));
+    }
+
+    #[test]
+    fn re_entering_an_address_keeps_its_carrier() {
+        let old = phone(OLD, Some("verizon"), true);
+        let c = plan(
+            std::slice::from_ref(&old),
+            &[],
+            &new_phone(OLD, None),
+            false,
+            true,
+        )
+        .unwrap();
+        assert_eq!(c, [Change::Unchanged(old.clone())]);
+        let pend = phone(NEW, Some("att"), false);
+        let c = plan(
+            std::slice::from_ref(&old),
+            std::slice::from_ref(&pend),
+            &new_phone(NEW, None),
+            false,
+            true,
+        )
+        .unwrap();
+        assert_eq!(c, [Change::Unchanged(pend)]);
+    }
+
+    #[test]
+    fn a_confirmed_contact_needs_replace_confirmed() {
+        let old = phone(OLD, None, true);
+        for confirmed in [true, false] {
+            let e = plan(
+                std::slice::from_ref(&old),
+                &[],
+                &new_phone(NEW, None),
+                confirmed,
+                false,
+            )
+            .unwrap_err();
+            assert!(e.to_string().contains(NEEDS_REPLACE), "{e}");
+        }
+    }
 }

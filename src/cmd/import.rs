@@ -20,14 +20,14 @@ use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 use serde::Serialize;
 
-use super::clean_name;
 use super::enroll::{self, AuditEach, Change, NEEDS_REPLACE, NewContacts};
+use super::{clean_name, codes};
 use crate::Ctx;
 use crate::cli::ImportArgs;
 use crate::config::Config;
 use crate::contact::{self, Carrier};
 use crate::error;
-use crate::store::{AuditEntry, BulkWriter, Contact, Tx};
+use crate::store::{AuditEntry, BulkWriter, Contact, Store, Tx};
 
 /// The columns a file may have; `username` is required. `phone_confirmed` and
 /// `email_confirmed` (`yes` / `no`, written by `export`) say whether the import
@@ -127,7 +127,7 @@ impl Layout {
                     )));
                 }
                 Some(k) => layout.index[k] = Some(i),
-                None => unknown.push(format!("`{}`", contact::printable(f.trim()))),
+                None => unknown.push(format!("`{}`", excerpt(f.trim()))),
             }
         }
         let hint = format!(
@@ -135,6 +135,11 @@ impl Layout {
             COLUMNS.join(",")
         );
         if !unknown.is_empty() {
+            let more = unknown.len().saturating_sub(MAX_QUOTED);
+            unknown.truncate(MAX_QUOTED);
+            if more > 0 {
+                unknown.push(format!("and {more} more"));
+            }
             return Err(error::invalid_data(format!(
                 "line 1: unknown column{} {} in the header",
                 if unknown.len() == 1 { "" } else { "s" },
@@ -163,6 +168,22 @@ pub(crate) fn unescape_cell(s: &str) -> &str {
     match s.strip_prefix('\'') {
         Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
         _ => s,
+    }
+}
+
+/// How many unknown header columns an error names.
+const MAX_QUOTED: usize = 3;
+
+/// A short, cleaned prefix of text from the file, for an error message: an
+/// error must not become a way to read a file (SPEC §7), even one the caller
+/// may read.
+fn excerpt(s: &str) -> String {
+    const MAX: usize = 24;
+    let clean = contact::printable(s);
+    if clean.chars().count() <= MAX {
+        clean
+    } else {
+        format!("{}…", clean.chars().take(MAX).collect::<String>())
     }
 }
 
@@ -239,7 +260,7 @@ fn check_row(
     } else if let Err(why) = contact::validate_username(username) {
         problems.push(p(
             Some("username"),
-            format!("`{}`: {why}", contact::printable(username)),
+            format!("`{}`: {why}", excerpt(username)),
         ));
     }
     let valid_username = problems.is_empty().then_some(username);
@@ -466,6 +487,10 @@ struct Summary {
     updated: u64,
     unchanged: u64,
     rejected: u64,
+    /// Contacts replaced in force (each told, with the user's other confirmed ones).
+    replaced: u64,
+    /// Change notices delivered (or printed, with --dry-run).
+    notified: u64,
     /// Whether anything was written.
     written: bool,
     problems_total: u64,
@@ -498,11 +523,16 @@ struct Options {
 
 /// What a row changes: each contact vouched for (confirmed) unless `--unconfirmed`
 /// or its `*_confirmed` cell says `no`.
-fn plan_row(existing: &[Contact], row: &Row, o: &Options) -> anyhow::Result<Vec<Change>> {
+fn plan_row(
+    existing: &[Contact],
+    pending: &[Contact],
+    row: &Row,
+    o: &Options,
+) -> anyhow::Result<Vec<Change>> {
     let vouch = |cell: Option<bool>| o.confirmed && cell != Some(false);
     let (phone, email) = (vouch(row.phone_confirmed), vouch(row.email_confirmed));
     if phone == email {
-        return enroll::plan(existing, &row.contacts, phone, o.replace);
+        return enroll::plan(existing, pending, &row.contacts, phone, o.replace);
     }
     let only_phone = NewContacts {
         phone: row.contacts.phone.clone(),
@@ -512,8 +542,14 @@ fn plan_row(existing: &[Contact], row: &Row, o: &Options) -> anyhow::Result<Vec<
         phone: None,
         email: row.contacts.email.clone(),
     };
-    let mut changes = enroll::plan(existing, &only_phone, phone, o.replace)?;
-    changes.extend(enroll::plan(existing, &only_email, email, o.replace)?);
+    let mut changes = enroll::plan(existing, pending, &only_phone, phone, o.replace)?;
+    changes.extend(enroll::plan(
+        existing,
+        pending,
+        &only_email,
+        email,
+        o.replace,
+    )?);
     Ok(changes)
 }
 
@@ -527,15 +563,15 @@ fn store_row(bw: &BulkWriter<'_>, row: &Row, o: &Options, s: &mut Summary) -> an
     // name is taken. A new user has no contacts, so nothing to look up or refuse.
     if writing && let Some(user) = bw.add_user_if_new(&row.username, row.name.as_deref())? {
         s.created += 1;
-        let changes = plan_row(&[], row, o)?;
+        let changes = plan_row(&[], &[], row, o)?;
         return enroll::write(tx, bw, &user, &changes, "import", AuditEach::Replacements);
     }
     let user = tx.user(&row.username)?;
-    let existing = match &user {
-        Some(u) => tx.contacts(u.id)?,
-        None => Vec::new(),
+    let (existing, pending) = match &user {
+        Some(u) => tx.contacts_with_pending(u.id)?,
+        None => (Vec::new(), Vec::new()),
     };
-    let changes = match plan_row(&existing, row, o) {
+    let changes = match plan_row(&existing, &pending, row, o) {
         Ok(c) => c,
         Err(e) => {
             let msg = format!("{e:#}");
@@ -578,7 +614,14 @@ fn store_row(bw: &BulkWriter<'_>, row: &Row, o: &Options, s: &mut Summary) -> an
         }
         None => tx.add_user(&row.username, row.name.as_deref())?,
     };
-    enroll::write(tx, bw, &user, &changes, "import", AuditEach::Replacements)
+    enroll::write(tx, bw, &user, &changes, "import", AuditEach::Replacements)?;
+    // The same rules as `enroll`: a replaced contact (and every other confirmed
+    // one) is told, once the import has committed.
+    for old in changes.iter().filter_map(|c| c.replaced()) {
+        bw.note_replaced(&user.username, old)?;
+        s.replaced += 1;
+    }
+    Ok(())
 }
 
 pub fn run(a: ImportArgs, ctx: &Ctx) -> anyhow::Result<u8> {
@@ -586,7 +629,7 @@ pub fn run(a: ImportArgs, ctx: &Ctx) -> anyhow::Result<u8> {
     let (input, size): (Box<dyn Read + Send>, Option<u64>) = if from_stdin {
         (Box::new(std::io::stdin()), None)
     } else {
-        let f = std::fs::File::open(&a.file).map_err(|e| {
+        let f = ctx.open_input(&a.file).map_err(|e| {
             if e.kind() == std::io::ErrorKind::NotFound {
                 error::not_found(format!("{} does not exist", a.file.display()))
             } else {
@@ -616,28 +659,37 @@ pub fn run(a: ImportArgs, ctx: &Ctx) -> anyhow::Result<u8> {
         let (tx, rx) = sync_channel::<Msg>(8);
         let carriers = &carriers;
         scope.spawn(move || read_rows(input, cfg, carriers, tx));
-        let result =
-            store.write_if(|t| {
-                let (summary, fatal) = write_rows(t, &rx, &opts, bar.as_ref())?;
-                let commit =
-                    fatal.is_none() && opts.write && (summary.rejected == 0 || opts.skip_invalid);
-                if commit {
-                    t.audit(AuditEntry {
+        let result = store.write_if(|t| {
+            let (summary, fatal) = write_rows(t, &rx, &opts, bar.as_ref())?;
+            let commit =
+                fatal.is_none() && opts.write && (summary.rejected == 0 || opts.skip_invalid);
+            if commit {
+                t.audit(AuditEntry {
                     username: None,
                     action: "import",
-                    outcome: if summary.rejected == 0 { "ok" } else { "partial" },
+                    outcome: if summary.rejected == 0 {
+                        "ok"
+                    } else {
+                        "partial"
+                    },
                     detail: Some(format!(
-                        "{source}: created {}, updated {}, unchanged {}, rejected {} (contacts {})",
+                        "{source}: created {}, updated {}, unchanged {}, rejected {}, \
+                         replaced {} (contacts {})",
                         summary.created,
                         summary.updated,
                         summary.unchanged,
                         summary.rejected,
-                        if opts.confirmed { "confirmed" } else { "unconfirmed" }
+                        summary.replaced,
+                        if opts.confirmed {
+                            "confirmed"
+                        } else {
+                            "unconfirmed"
+                        }
                     )),
                 })?;
-                }
-                Ok(((summary, fatal, commit), commit))
-            });
+            }
+            Ok(((summary, fatal, commit), commit))
+        });
         // Unblock the reader if the writer stopped early.
         drop(rx);
         result.map(|(mut s, f, commit)| {
@@ -651,7 +703,35 @@ pub fn run(a: ImportArgs, ctx: &Ctx) -> anyhow::Result<u8> {
     if let Some(e) = fatal {
         return Err(e.into());
     }
+    let mut summary = summary;
+    if summary.written && summary.replaced > 0 {
+        summary.notified = send_notices(ctx, &mut store)?;
+    }
     report(ctx, &a, &summary)
+}
+
+/// Notices per read of the list (bounded memory).
+const NOTICE_BATCH: i64 = 256;
+
+/// After the commit: tells each replaced contact, and the user's other confirmed
+/// contacts, as `enroll` does. Returns the notices delivered.
+fn send_notices(ctx: &Ctx, store: &mut Store) -> anyhow::Result<u64> {
+    let sender = codes::sender(ctx);
+    let mut after = 0;
+    let mut reached = 0u64;
+    loop {
+        let batch = store.import_notices(after, NOTICE_BATCH)?;
+        let Some(last) = batch.last() else { break };
+        after = last.id;
+        for n in &batch {
+            let Some(user) = store.read(|tx| tx.user(&n.username))? else {
+                continue;
+            };
+            let to = codes::notify_contact_change(ctx, store, &sender, &user, &n.old, false)?;
+            reached += to.len() as u64;
+        }
+    }
+    Ok(reached)
 }
 
 fn write_rows(

@@ -30,7 +30,7 @@ pub fn run(a: IssueArgs, ctx: &Ctx) -> anyhow::Result<u8> {
         ctx.out.say(&format!(
             "{} a SafeCode to {} for {}; it expires at {} (in {}).",
             if issued.dry_run {
-                "Printed (dry run)"
+                "Printed, not sent:"
             } else {
                 "Sent"
             },

@@ -62,6 +62,16 @@ pub fn run(command: Command, ctx: &Ctx) -> anyhow::Result<u8> {
     }
 }
 
+/// What a command says after notices went out: with `--dry-run` they were only
+/// printed, and saying "notified" would be a lie (SPEC §2).
+pub(crate) fn notified(ctx: &Ctx, reached: &[String]) -> String {
+    if ctx.global.dry_run {
+        format!("Printed, not sent: the notice to {}.", reached.join(", "))
+    } else {
+        format!("Notified {}.", reached.join(", "))
+    }
+}
+
 /// Validates a username argument (exit 2 with the reason).
 pub(crate) fn valid_username(name: &str) -> Result<(), error::Error> {
     contact::validate_username(name).map_err(|why| {
@@ -117,6 +127,16 @@ pub(crate) struct EmailView {
     pub preferred: bool,
 }
 
+/// A pending replacement as `--json` shows it: it takes over from the confirmed
+/// contact on its channel once confirmed.
+#[derive(Debug, Serialize)]
+pub(crate) struct PendingView {
+    pub channel: Channel,
+    pub address: String,
+    pub carrier: Option<String>,
+    pub since: String,
+}
+
 /// A user as `--json` shows it (SPEC §2: stable snake_case names, RFC 3339 times).
 #[derive(Debug, Serialize)]
 pub(crate) struct UserView {
@@ -127,6 +147,8 @@ pub(crate) struct UserView {
     pub skips_left: u32,
     pub phone: Option<PhoneView>,
     pub email: Option<EmailView>,
+    /// Replacements waiting for their confirmation code.
+    pub pending: Vec<PendingView>,
     pub locked: bool,
     pub failures: u32,
     pub has_password: bool,
@@ -136,7 +158,7 @@ pub(crate) struct UserView {
 }
 
 impl UserView {
-    pub fn new(u: &User, contacts: &[Contact], max_skips: u32) -> UserView {
+    pub fn new(u: &User, contacts: &[Contact], pending: &[Contact], max_skips: u32) -> UserView {
         let phone = contacts
             .iter()
             .find(|c| c.channel == Channel::Sms)
@@ -161,6 +183,15 @@ impl UserView {
             skips_left: max_skips.saturating_sub(u.skips),
             phone,
             email,
+            pending: pending
+                .iter()
+                .map(|p| PendingView {
+                    channel: p.channel,
+                    address: p.address.clone(),
+                    carrier: p.carrier.clone(),
+                    since: clock::rfc3339(p.created_at),
+                })
+                .collect(),
             locked: u.locked_at.is_some(),
             failures: u.failures,
             has_password: u.password_hash.is_some(),
@@ -168,6 +199,18 @@ impl UserView {
             must_change_password: u.must_change_password,
             created_at: clock::rfc3339(u.created_at),
         }
+    }
+}
+
+/// A pending replacement masked for people: `+1 ***-***-0123 (pending confirmation)`.
+pub(crate) fn describe_pending(c: &Contact) -> String {
+    let masked = match c.channel {
+        Channel::Sms => contact::mask_phone(&c.address),
+        Channel::Email => contact::mask_email(&c.address),
+    };
+    match &c.carrier {
+        Some(car) => format!("{masked} ({car}, pending confirmation)"),
+        None => format!("{masked} (pending confirmation)"),
     }
 }
 

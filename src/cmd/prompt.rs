@@ -7,12 +7,12 @@ use dialoguer::{Input, Select};
 use super::enroll;
 use super::{describe_contact, find_user, skip};
 use crate::Ctx;
-use crate::cli::UserArg;
+use crate::cli::SelfUserArg;
 use crate::contact;
 use crate::enrollment::State;
 use crate::error;
 
-pub fn run(a: UserArg, ctx: &Ctx) -> anyhow::Result<u8> {
+pub fn run(a: SelfUserArg, ctx: &Ctx) -> anyhow::Result<u8> {
     if !ctx.interactive() {
         return Err(
             error::usage("`prompt` needs a terminal on stdin and stderr")
@@ -77,7 +77,7 @@ pub fn run(a: UserArg, ctx: &Ctx) -> anyhow::Result<u8> {
             .say(&format!("Registered {}.", describe_contact(c.current())))?;
     }
     let sender = super::codes::sender(ctx);
-    super::confirm::after_enroll(ctx, &mut store, &sender, &user.username, &changes, true)?;
+    super::confirm::after_enroll(ctx, &mut store, &sender, &user, &changes, true)?;
     Ok(0)
 }
 

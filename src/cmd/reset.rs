@@ -34,7 +34,7 @@ pub fn run(a: ResetArgs, ctx: &Ctx) -> anyhow::Result<u8> {
     eprintln!(
         "{} a SafeCode to {}; it expires at {} (in {}).",
         if issued.dry_run {
-            "Printed (dry run)"
+            "Printed, not sent:"
         } else {
             "Sent"
         },
@@ -91,7 +91,7 @@ pub fn run(a: ResetArgs, ctx: &Ctx) -> anyhow::Result<u8> {
     ctx.out
         .say(&format!("Password changed for {}.", changed.user.username))?;
     if !reached.is_empty() {
-        ctx.out.say(&format!("Notified {}.", reached.join(", ")))?;
+        ctx.out.say(&super::notified(ctx, &reached))?;
     }
     Ok(0)
 }

@@ -81,7 +81,7 @@ pub fn run(a: SetPasswordArgs, ctx: &Ctx) -> anyhow::Result<u8> {
         ctx.out
             .say(&format!("Password changed for {}.", changed.user.username))?;
         if !reached.is_empty() {
-            ctx.out.say(&format!("Notified {}.", reached.join(", ")))?;
+            ctx.out.say(&super::notified(ctx, &reached))?;
         }
     }
     Ok(0)

@@ -5,7 +5,7 @@ use serde_json::json;
 
 use super::find_user;
 use crate::Ctx;
-use crate::cli::UserArg;
+use crate::cli::SelfUserArg;
 use crate::enrollment::State;
 use crate::error;
 use crate::store::{AuditEntry, Tx, User};
@@ -44,7 +44,7 @@ pub(crate) fn record(tx: &Tx<'_>, user: &User, max_skips: u32) -> anyhow::Result
     }
 }
 
-pub fn run(a: UserArg, ctx: &Ctx) -> anyhow::Result<u8> {
+pub fn run(a: SelfUserArg, ctx: &Ctx) -> anyhow::Result<u8> {
     let mut store = ctx.open()?;
     let max = ctx.config.policy.max_skips;
     let (user, outcome) = store.write(|tx| {

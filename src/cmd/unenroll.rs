@@ -1,12 +1,19 @@
 //! `safecode unenroll USER --phone|--email`: remove one contact. SafeCode cannot be
 //! disabled, so removing the last confirmed contact of an enrolled user is refused.
+//!
+//! The channel is emptied: the contact in force and any pending replacement on it.
+//! Codes sent to either die with them, an open reset window closes (whoever
+//! verified a code before the removal must verify again), and the removed contact
+//! and every other confirmed one are told.
 
 use serde_json::json;
 
-use super::{describe_contact, find_user};
+use super::enroll::voided_note;
+use super::{codes, describe_contact, find_user};
 use crate::Ctx;
 use crate::channel::Channel;
 use crate::cli::UnenrollArgs;
+use crate::clock;
 use crate::error;
 use crate::store::AuditEntry;
 
@@ -50,19 +57,38 @@ pub fn run(a: UnenrollArgs, ctx: &Ctx) -> anyhow::Result<u8> {
             ))
             .into());
             }
+            let now = clock::now();
             tx.delete_contact(u.id, channel)?;
+            let mut voided =
+                tx.void_codes_to(u.id, channel, &target.address, "contact removed", now)?;
+            let pending = tx.pending_contacts(u.id)?;
+            let mut also = String::new();
+            if let Some(p) = pending.iter().find(|p| p.channel == channel) {
+                tx.delete_pending(u.id, channel)?;
+                voided += tx.void_codes_to(u.id, channel, &p.address, "contact removed", now)?;
+                also = format!("; dropped pending {}", p.address);
+            }
+            let windows = tx.close_windows(u.id, now)?;
             tx.audit(AuditEntry {
                 username: Some(&u.username),
                 action: "contact.remove",
                 outcome: "ok",
-                detail: Some(format!("{} {}", channel, target.address)),
+                detail: Some(format!(
+                    "{} {}{also}{}",
+                    channel,
+                    target.address,
+                    voided_note(voided, windows)
+                )),
             })?;
             Ok((u, target))
         })?;
+    let sender = codes::sender(ctx);
+    let notified = codes::notify_contact_change(ctx, &mut store, &sender, &user, &removed, true)?;
     if ctx.out.json {
         ctx.out.json(&json!({
             "username": user.username,
             "removed": { "channel": removed.channel, "address": removed.address },
+            "notified": notified,
         }))?;
     } else {
         ctx.out.say(&format!(

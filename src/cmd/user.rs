@@ -3,7 +3,7 @@
 use dialoguer::Confirm;
 use serde_json::json;
 
-use super::{UserView, clean_name, describe_contact, find_user, valid_username};
+use super::{UserView, clean_name, describe_contact, describe_pending, find_user, valid_username};
 use crate::Ctx;
 use crate::cli::{StateArg, UserAddArgs, UserArg, UserCommand, UserListArgs, UserRemoveArgs};
 use crate::clock;
@@ -78,6 +78,7 @@ fn list(a: UserListArgs, ctx: &Ctx) -> anyhow::Result<u8> {
         Some(StateArg::Enrolled) => UserFilter::Enrolled,
         Some(StateArg::MaySkip) => UserFilter::MaySkip { max_skips: max },
         Some(StateArg::MustRegister) => UserFilter::MustRegister { max_skips: max },
+        Some(StateArg::Pending) => UserFilter::Pending,
         Some(StateArg::Locked) => UserFilter::Locked,
     };
     // 0 means all, as for `audit --limit 0`.
@@ -87,13 +88,17 @@ fn list(a: UserListArgs, ctx: &Ctx) -> anyhow::Result<u8> {
         let users = tx.users(filter, limit)?;
         let mut v = Vec::with_capacity(users.len());
         for u in &users {
-            let contacts = tx.contacts(u.id)?;
-            v.push((UserView::new(u, &contacts, max), contacts));
+            let (contacts, pending) = tx.contacts_with_pending(u.id)?;
+            v.push((
+                UserView::new(u, &contacts, &pending, max),
+                contacts,
+                pending,
+            ));
         }
         Ok(v)
     })?;
     if ctx.out.json {
-        let only: Vec<_> = views.iter().map(|(v, _)| v).collect();
+        let only: Vec<_> = views.iter().map(|(v, _, _)| v).collect();
         ctx.out.json(&only)?;
         return Ok(0);
     }
@@ -104,7 +109,7 @@ fn list(a: UserListArgs, ctx: &Ctx) -> anyhow::Result<u8> {
     let mut t = ctx
         .out
         .new_table(&["Username", "Name", "State", "Skips", "Contacts", "Locked"]);
-    for (v, contacts) in &views {
+    for (v, contacts, pending) in &views {
         // Names and carriers come from people and CSV files: cleaned of escapes.
         t.add_row(vec![
             printable(&v.username),
@@ -113,7 +118,9 @@ fn list(a: UserListArgs, ctx: &Ctx) -> anyhow::Result<u8> {
             v.skips.to_string(),
             contacts
                 .iter()
-                .map(|c| printable(&describe_contact(c)))
+                .map(describe_contact)
+                .chain(pending.iter().map(describe_pending))
+                .map(|d| printable(&d))
                 .collect::<Vec<_>>()
                 .join("\n"),
             if v.locked { "locked" } else { "" }.to_string(),
@@ -126,10 +133,15 @@ fn list(a: UserListArgs, ctx: &Ctx) -> anyhow::Result<u8> {
 fn show(a: UserArg, ctx: &Ctx) -> anyhow::Result<u8> {
     let max = ctx.config.policy.max_skips;
     let mut store = ctx.open()?;
-    let (view, contacts, user) = store.read(|tx| {
+    let (view, contacts, pending, user) = store.read(|tx| {
         let u = find_user(tx, &a.user)?;
-        let contacts = tx.contacts(u.id)?;
-        Ok((UserView::new(&u, &contacts, max), contacts, u))
+        let (contacts, pending) = tx.contacts_with_pending(u.id)?;
+        Ok((
+            UserView::new(&u, &contacts, &pending, max),
+            contacts,
+            pending,
+            u,
+        ))
     })?;
     if ctx.out.json {
         ctx.out.json(&view)?;
@@ -142,6 +154,13 @@ fn show(a: UserArg, ctx: &Ctx) -> anyhow::Result<u8> {
     let email = contacts
         .iter()
         .find(|c| c.channel == crate::channel::Channel::Email);
+    let pending_of = |ch| {
+        pending
+            .iter()
+            .find(|p| p.channel == ch)
+            .map(|p| format!("\nreplaced by {} once confirmed", describe_pending(p)))
+            .unwrap_or_default()
+    };
     let rows: Vec<(&str, String)> = vec![
         ("Username", view.username.clone()),
         ("Name", view.name.clone().unwrap_or_else(|| "-".into())),
@@ -149,11 +168,13 @@ fn show(a: UserArg, ctx: &Ctx) -> anyhow::Result<u8> {
         ("Skips", format!("{} of {max} used", view.skips)),
         (
             "Phone",
-            phone.map(describe_contact).unwrap_or_else(|| "-".into()),
+            phone.map(describe_contact).unwrap_or_else(|| "-".into())
+                + &pending_of(crate::channel::Channel::Sms),
         ),
         (
             "Email",
-            email.map(describe_contact).unwrap_or_else(|| "-".into()),
+            email.map(describe_contact).unwrap_or_else(|| "-".into())
+                + &pending_of(crate::channel::Channel::Email),
         ),
         (
             "Locked",

@@ -15,9 +15,10 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use super::{Check, Message, SMTP_PASSWORD_ENV, Sender, Status, quote, timeout_of};
+use super::{Check, Message, Sender, Status, quote, timeout_of};
 use crate::config::SmsConfig;
 use crate::error::{self, Error};
+use crate::system;
 
 /// Bytes of the command's output kept for the error message.
 const MAX_OUTPUT: u64 = 16 * 1024;
@@ -49,11 +50,36 @@ impl CommandSender {
         Ok(CommandSender::new(program, timeout_of(sms.timeout)))
     }
 
-    /// Whether the program exists and is executable (when given as a path).
+    /// Running as root, the program must be one only root could have changed:
+    /// an absolute path, owned by root, not writable by group or others, in
+    /// directories likewise (SPEC §7).
+    fn trusted(&self) -> Result<(), Error> {
+        if system::effective_uid() != 0 {
+            return Ok(());
+        }
+        let p = &self.program;
+        if !p.is_absolute() {
+            return Err(error::other(format!(
+                "[sms] command {} must be an absolute path when safecode runs as root",
+                p.display()
+            ))
+            .hint("write the full path, e.g. command = \"/usr/local/bin/send-sms\""));
+        }
+        system::check_root_owned(p).map_err(|u| {
+            error::other(format!("refusing [sms] command {}: {u}", p.display())).hint(format!(
+                "a program root runs must be root's: chown root:root {q} && chmod go-w {q}",
+                q = u.path.display()
+            ))
+        })
+    }
+
+    /// Whether the program exists, is executable (when given as a path) and,
+    /// running as root, is root's.
     pub fn preflight(&self) -> Result<(), Error> {
         let p = &self.program;
         if p.components().count() <= 1 && !p.is_absolute() {
-            return Ok(()); // a bare name, looked up in PATH when run
+            // A bare name, looked up in the children's fixed PATH when run.
+            return self.trusted();
         }
         let meta = std::fs::metadata(p).map_err(|e| {
             let why = if e.kind() == std::io::ErrorKind::NotFound {
@@ -75,7 +101,7 @@ impl CommandSender {
                     .hint(format!("chmod +x {}", p.display())),
             );
         }
-        Ok(())
+        self.trusted()
     }
 
     pub fn check(&self, name: &str) -> Check {
@@ -99,18 +125,24 @@ impl CommandSender {
 
     /// Runs the command for one message.
     pub fn run(&self, number: &str, body: &str) -> Result<(), Error> {
-        let mut child = Command::new(&self.program)
-            .arg(number)
+        // Checked again here (preflight ran before the code was made): at send
+        // time a program that fails it is a delivery that cannot happen.
+        self.trusted().map_err(|e| Error {
+            kind: error::Kind::Delivery,
+            message: format!("cannot run: {}", e.message),
+            hint: e.hint,
+        })?;
+        let mut cmd = Command::new(&self.program);
+        cmd.arg(number)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
-            // Not its business.
-            .env_remove(SMTP_PASSWORD_ENV)
-            .process_group(0)
-            .spawn()
-            .map_err(|e| {
-                error::delivery(format!("cannot run [sms] command {}: {e}", self.name()))
-            })?;
+            .process_group(0);
+        // Not the caller's environment, nor our secrets: a fixed allow-list.
+        system::apply_child_env(&mut cmd);
+        let mut child = cmd.spawn().map_err(|e| {
+            error::delivery(format!("cannot run [sms] command {}: {e}", self.name()))
+        })?;
         let stdout = child.stdout.take().map(drain);
         let stderr = child.stderr.take().map(drain);
         if let Some(mut stdin) = child.stdin.take() {
@@ -201,14 +233,9 @@ fn drain(mut pipe: impl Read + Send + 'static) -> mpsc::Receiver<Vec<u8>> {
 
 /// Kills the command and everything in its process group, and reaps it.
 fn kill_group(child: &mut Child) {
-    if let Ok(pid) = libc::pid_t::try_from(child.id()) {
-        // SAFETY: kill(2) takes plain integers and touches no memory of ours; the
-        // group id is the child's pid (process_group(0)), which we have not reaped
-        // yet, so it cannot have been reused.
-        unsafe {
-            libc::kill(-pid, libc::SIGKILL);
-        }
-    }
+    // The group id is the child's pid (process_group(0)), which we have not
+    // reaped yet, so it cannot have been reused.
+    system::kill_process_group(child.id());
     let _ = child.kill();
     let _ = child.wait();
 }

@@ -80,12 +80,20 @@ impl Tx<'_> {
     /// Starts an import's record of the usernames it has seen: a temporary table,
     /// kept in a file by [`Store::bulk_mode`], so duplicates are found in bounded
     /// memory whatever the size of the file.
+    ///
+    /// Also starts the list of change notices to send once the import has
+    /// committed (a replaced contact is told, SPEC §1): on disk too, so a file that
+    /// replaces a million phones does not hold a million notices in memory.
     fn start_seen_usernames(&self) -> anyhow::Result<()> {
         self.tx
             .execute_batch(
                 "CREATE TEMP TABLE IF NOT EXISTS import_seen \
                  (username TEXT PRIMARY KEY COLLATE NOCASE) WITHOUT ROWID; \
-                 DELETE FROM temp.import_seen;",
+                 DELETE FROM temp.import_seen; \
+                 CREATE TEMP TABLE IF NOT EXISTS import_notices \
+                 (id INTEGER PRIMARY KEY, username TEXT NOT NULL, channel TEXT NOT NULL, \
+                  address TEXT NOT NULL, carrier TEXT, confirmed INTEGER NOT NULL); \
+                 DELETE FROM temp.import_notices;",
             )
             .db()
     }
@@ -181,6 +189,15 @@ pub struct BulkWriter<'t> {
     seen: RefCell<Statement<'t>>,
     add_user: RefCell<Statement<'t>>,
     put_contact: RefCell<Statement<'t>>,
+    notice: RefCell<Statement<'t>>,
+}
+
+/// A contact an import replaced, to be told after the commit.
+#[derive(Debug, Clone)]
+pub struct ImportNotice {
+    pub id: i64,
+    pub username: String,
+    pub old: Contact,
 }
 
 fn held<'s, 't>(st: &'s RefCell<Statement<'t>>) -> anyhow::Result<RefMut<'s, Statement<'t>>> {
@@ -202,7 +219,26 @@ impl<'t> BulkWriter<'t> {
                  VALUES (?1, ?2, ?3, ?3) ON CONFLICT DO NOTHING",
             )?,
             put_contact: prep(PUT_CONTACT)?,
+            notice: prep(
+                "INSERT INTO temp.import_notices (username, channel, address, carrier, confirmed) \
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?,
         })
+    }
+
+    /// Records that `old`, a contact of `username`, was replaced: the notice goes
+    /// out after the commit ([`Store::import_notices`]). Rolled back with the import.
+    pub fn note_replaced(&self, username: &str, old: &Contact) -> anyhow::Result<()> {
+        held(&self.notice)?
+            .execute(params![
+                username,
+                old.channel.as_str(),
+                old.address,
+                old.carrier,
+                old.confirmed()
+            ])
+            .db()?;
+        Ok(())
     }
 
     /// The transaction, for everything else.
@@ -269,6 +305,43 @@ impl ContactSink for BulkWriter<'_> {
 }
 
 impl Store {
+    /// The next notices an import recorded, after id `after`, at most `limit`.
+    pub fn import_notices(&self, after: i64, limit: i64) -> Result<Vec<ImportNotice>, Error> {
+        let e = |e| sql_err(&self.path, e);
+        let mut st = self
+            .conn
+            .prepare(
+                "SELECT id, username, channel, address, carrier, confirmed \
+                 FROM temp.import_notices WHERE id > ?1 ORDER BY id LIMIT ?2",
+            )
+            .map_err(e)?;
+        let rows = st
+            .query_map(params![after, limit], |r| {
+                let ch: String = r.get(2)?;
+                let channel = ch.parse().map_err(|e: String| {
+                    rusqlite::Error::FromSqlConversionFailure(
+                        2,
+                        rusqlite::types::Type::Text,
+                        e.into(),
+                    )
+                })?;
+                Ok(ImportNotice {
+                    id: r.get(0)?,
+                    username: r.get(1)?,
+                    old: Contact {
+                        channel,
+                        address: r.get(3)?,
+                        carrier: r.get(4)?,
+                        preferred: false,
+                        confirmed_at: r.get::<_, bool>(5)?.then_some(0),
+                        created_at: 0,
+                    },
+                })
+            })
+            .map_err(e)?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(e)
+    }
+
     /// Settings for a bulk import, outside any transaction: temporary tables in a
     /// file rather than memory, and bounded page caches, so memory stays flat for
     /// a file of any size.

@@ -138,6 +138,39 @@ impl Tx<'_> {
             .db()
     }
 
+    /// Voids the user's live codes of any purpose sent to one address: the contact
+    /// there changed or went away, so a code it received must not work.
+    pub fn void_codes_to(
+        &self,
+        user_id: i64,
+        channel: Channel,
+        address: &str,
+        reason: &str,
+        now: i64,
+    ) -> anyhow::Result<usize> {
+        self.tx
+            .prepare_cached(
+                "UPDATE codes SET state = 'voided', void_reason = ?4, closed_at = ?5 \
+                 WHERE user_id = ?1 AND state = 'live' AND channel = ?2 AND destination = ?3",
+            )
+            .db()?
+            .execute(params![user_id, channel.as_str(), address, reason, now])
+            .db()
+    }
+
+    /// Closes the user's open reset windows (a contact changed: whoever verified a
+    /// code must verify again). Returns how many were open.
+    pub fn close_windows(&self, user_id: i64, now: i64) -> anyhow::Result<usize> {
+        self.tx
+            .prepare_cached(
+                "UPDATE reset_windows SET used_at = ?2 \
+                 WHERE user_id = ?1 AND used_at IS NULL AND expires_at > ?2",
+            )
+            .db()?
+            .execute(params![user_id, now])
+            .db()
+    }
+
     pub fn insert_code(&self, c: &NewCode<'_>) -> anyhow::Result<i64> {
         self.tx
             .prepare_cached(

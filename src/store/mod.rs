@@ -23,7 +23,7 @@ use crate::error::{self, Error};
 use crate::who::Who;
 
 pub use audit::{AuditEntry, AuditRow};
-pub use bulk::{BulkWriter, ExportRow, PURGE_BATCH, PurgeKind};
+pub use bulk::{BulkWriter, ExportRow, ImportNotice, PURGE_BATCH, PurgeKind};
 pub use codes::{CodeRow, NewCode, Purpose};
 pub use health::PurgeBacklog;
 pub use users::{Contact, ContactSink, User, UserFilter};

@@ -51,6 +51,9 @@ pub enum UserFilter {
     MustRegister {
         max_skips: u32,
     },
+    /// With a contact waiting for its confirmation code: a new one, or a pending
+    /// replacement of a confirmed one.
+    Pending,
     /// Locked after too many consecutive wrong codes, whatever their state.
     Locked,
 }
@@ -208,6 +211,100 @@ impl Tx<'_> {
         rows.collect::<Result<Vec<_>, _>>().db()
     }
 
+    /// The contacts in force and the pending replacements, in one statement (an
+    /// import looks both up for every existing user).
+    pub fn contacts_with_pending(
+        &self,
+        user_id: i64,
+    ) -> anyhow::Result<(Vec<Contact>, Vec<Contact>)> {
+        let mut st = self
+            .tx
+            .prepare_cached(
+                "SELECT channel, address, carrier, preferred, confirmed_at, created_at, 0 \
+                 FROM contacts WHERE user_id = ?1 \
+                 UNION ALL SELECT channel, address, carrier, preferred, NULL, created_at, 1 \
+                 FROM pending_contacts WHERE user_id = ?1 ORDER BY 1 DESC",
+            )
+            .db()?;
+        let mut rows = st.query([user_id]).db()?;
+        let (mut current, mut pending) = (Vec::new(), Vec::new());
+        while let Some(r) = rows.next().db()? {
+            let c = contact_from(r).db()?;
+            if r.get::<_, bool>(6).db()? {
+                pending.push(c);
+            } else {
+                current.push(c);
+            }
+        }
+        Ok((current, pending))
+    }
+
+    /// Pending replacements of confirmed contacts (never confirmed themselves).
+    pub fn pending_contacts(&self, user_id: i64) -> anyhow::Result<Vec<Contact>> {
+        Ok(self.contacts_with_pending(user_id)?.1)
+    }
+
+    /// Records (or replaces) the pending replacement on a channel.
+    pub fn put_pending(&self, user_id: i64, c: &Contact) -> anyhow::Result<()> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO pending_contacts (user_id, channel, address, carrier, preferred, created_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (user_id, channel) DO UPDATE SET \
+                 address = excluded.address, carrier = excluded.carrier, \
+                 preferred = excluded.preferred, created_at = excluded.created_at",
+            )
+            .db()?
+            .execute(params![
+                user_id,
+                c.channel.as_str(),
+                c.address,
+                c.carrier,
+                c.preferred,
+                c.created_at
+            ])
+            .db()?;
+        self.touch(user_id)
+    }
+
+    /// Drops the pending replacement on a channel; true if there was one.
+    pub fn delete_pending(&self, user_id: i64, channel: Channel) -> anyhow::Result<bool> {
+        let n = self
+            .tx
+            .prepare_cached("DELETE FROM pending_contacts WHERE user_id = ?1 AND channel = ?2")
+            .db()?
+            .execute(params![user_id, channel.as_str()])
+            .db()?;
+        Ok(n == 1)
+    }
+
+    /// The pending replacement on a channel takes the place of the contact in force,
+    /// confirmed now. False if there was none.
+    pub fn promote_pending(
+        &self,
+        user_id: i64,
+        channel: Channel,
+        now: i64,
+    ) -> anyhow::Result<bool> {
+        let n = self
+            .tx
+            .prepare_cached(
+                "INSERT INTO contacts (user_id, channel, address, carrier, preferred, confirmed_at, created_at) \
+                 SELECT user_id, channel, address, carrier, preferred, ?3, created_at \
+                 FROM pending_contacts WHERE user_id = ?1 AND channel = ?2 \
+                 ON CONFLICT (user_id, channel) DO UPDATE SET address = excluded.address, \
+                 carrier = excluded.carrier, preferred = excluded.preferred, \
+                 confirmed_at = excluded.confirmed_at, created_at = excluded.created_at",
+            )
+            .db()?
+            .execute(params![user_id, channel.as_str(), now])
+            .db()?;
+        if n == 0 {
+            return Ok(false);
+        }
+        self.delete_pending(user_id, channel)?;
+        Ok(true)
+    }
+
     pub fn contact(&self, user_id: i64, channel: Channel) -> anyhow::Result<Option<Contact>> {
         Ok(self
             .contacts(user_id)?
@@ -280,6 +377,13 @@ impl Tx<'_> {
             UserFilter::MustRegister { max_skips } => {
                 (format!("NOT {ENROLLED} AND skips >= ?1"), max_skips)
             }
+            UserFilter::Pending => (
+                "(EXISTS (SELECT 1 FROM pending_contacts p WHERE p.user_id = users.id) \
+                 OR EXISTS (SELECT 1 FROM contacts c WHERE c.user_id = users.id \
+                 AND c.confirmed_at IS NULL))"
+                    .to_string(),
+                0,
+            ),
             UserFilter::Locked => ("locked_at IS NOT NULL".to_string(), 0),
         };
         let lim = limit.map(i64::from).unwrap_or(-1);

@@ -116,8 +116,15 @@ impl TestEnv {
         self
     }
 
-    /// Adds a user with a confirmed phone (and optionally email).
+    /// Adds a user (`user add`; enroll never creates one).
+    pub fn user(&self, user: &str) -> &Self {
+        self.run(["user", "add", user]).ok();
+        self
+    }
+
+    /// Adds a user (unless it exists) with a confirmed phone.
     pub fn enrolled(&self, user: &str) -> &Self {
+        self.run(["user", "add", user]).exec();
         self.run(["enroll", user, "--phone", "+16174322000", "--confirmed"])
             .ok();
         self
