@@ -296,6 +296,10 @@ fn confirm_resend_sends_the_pending_contact_a_fresh_code() {
     d.stderr_has("no contact waiting")
         .stderr_has("safecode enroll jo");
     assert!(!d.stderr.contains("safecode issue"), "{}", d.stderr);
+    assert_eq!(
+        env.sql("SELECT count(*) FROM audit WHERE action = 'confirm' AND outcome = 'none'"),
+        "1"
+    );
 }
 
 #[test]

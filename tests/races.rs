@@ -296,3 +296,37 @@ fn agents_wait_for_an_import_and_succeed() {
     assert_eq!(r[0].0, 0, "{}", r[0].1);
     assert_eq!(env.sql("SELECT count(*) FROM users"), "40001");
 }
+
+#[test]
+fn twenty_processes_confirming_one_pending_phone_replace_it_once() {
+    let env = TestEnv::new();
+    env.enrolled("pia");
+    let d = env
+        .run(["--dry-run", "enroll", "pia", "--phone", "+16175550123"])
+        .ok();
+    let code = crate::common::code_in(&d.stdout);
+    let children: Vec<Child> = (0..20)
+        .map(|_| spawn(&env, &["--dry-run", "confirm", "pia", &code], None))
+        .collect();
+    let results = wait_all(children);
+    let ok = results.iter().filter(|(c, _)| *c == 0).count();
+    assert_eq!(ok, 1, "{results:?}");
+    assert!(
+        results.iter().all(|(c, _)| *c == 0 || *c == 7),
+        "{results:?}"
+    );
+    assert_eq!(
+        env.sql("SELECT count(*) FROM audit WHERE action = 'contact.replace'"),
+        "1"
+    );
+    assert_eq!(
+        env.sql("SELECT address || ':' || (confirmed_at IS NOT NULL) FROM contacts"),
+        "+16175550123:1"
+    );
+    assert_eq!(env.sql("SELECT count(*) FROM pending_contacts"), "0");
+    // The old phone was told once.
+    assert_eq!(
+        env.sql("SELECT count(*) FROM audit WHERE action = 'notify'"),
+        "1"
+    );
+}

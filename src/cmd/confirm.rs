@@ -37,6 +37,15 @@ pub fn run(a: ConfirmArgs, ctx: &Ctx) -> anyhow::Result<u8> {
         if a.resend {
             return Err(e.into());
         }
+        // Still a verification attempt: audited (without whatever was typed).
+        store.write(|tx| {
+            tx.audit(AuditEntry {
+                username: Some(&user.username),
+                action: "confirm",
+                outcome: "none",
+                detail: Some("no contact waiting for confirmation".into()),
+            })
+        })?;
         let mut r = error::rejected(e.message);
         if let Some(h) = e.hint {
             r = r.hint(h);

@@ -223,7 +223,7 @@ impl Tx<'_> {
                 "SELECT channel, address, carrier, preferred, confirmed_at, created_at, 0 \
                  FROM contacts WHERE user_id = ?1 \
                  UNION ALL SELECT channel, address, carrier, preferred, NULL, created_at, 1 \
-                 FROM pending_contacts WHERE user_id = ?1 ORDER BY 1 DESC",
+                 FROM pending_contacts WHERE user_id = ?1",
             )
             .db()?;
         let mut rows = st.query([user_id]).db()?;
@@ -236,6 +236,9 @@ impl Tx<'_> {
                 current.push(c);
             }
         }
+        // Phone first, as `contacts` orders them (sorted here: no sorter per call).
+        current.sort_by_key(|c| c.channel != Channel::Sms);
+        pending.sort_by_key(|c| c.channel != Channel::Sms);
         Ok((current, pending))
     }
 
