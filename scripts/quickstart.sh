@@ -6,7 +6,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-cargo build --quiet
+# The build shows its own progress: the first one compiles every dependency and
+# takes a few minutes; later ones are quick.
+echo "quickstart: building safecode (cargo build)" >&2
+cargo build
 sc="$PWD/target/debug/safecode"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT

@@ -505,7 +505,7 @@ fn secrets_never_reach_the_database_files() {
     ])
     .ok();
     // Keep a reader open so the WAL file is not checkpointed away.
-    let mut reader = std::process::Command::new("sqlite3")
+    let mut reader = crate::common::tool("sqlite3", "sqlite3")
         .arg(&env.db)
         .stdin(Stdio::piped())
         .stdout(Stdio::null())

@@ -417,7 +417,7 @@ fn a_version_1_database_upgrades_to_version_2_keeping_its_data() {
            VALUES (1, 'sms', '{OLD}', 'verizon', 5, 5), \
                   (2, 'email', 'new@gmail.com', NULL, NULL, 5);\n"
     );
-    let out = std::process::Command::new("sqlite3")
+    let out = crate::common::tool("sqlite3", "sqlite3")
         .arg(&env.db)
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::null())

@@ -3,7 +3,6 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use clap::CommandFactory;
 use safecode::cmd::generate::REFRESH;
@@ -105,11 +104,11 @@ fn man_pages_pass_mandoc_lint() {
     assert!(pages.len() > 10, "man/ is nearly empty; run: {REFRESH}");
     // STYLE messages (long lines, lower-case titles) are acceptable; WARNING and
     // ERROR are not.
-    let out = Command::new("mandoc")
+    let out = crate::common::tool("mandoc", "mandoc")
         .args(["-T", "lint", "-W", "warning"])
         .args(&pages)
         .output()
-        .unwrap_or_else(|e| panic!("mandoc: {e} (apt-get install mandoc; see .ci/run)"));
+        .unwrap();
     let report = format!(
         "{}{}",
         String::from_utf8_lossy(&out.stdout),

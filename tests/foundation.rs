@@ -21,7 +21,7 @@ fn init_creates_a_private_database_whatever_the_umask() {
     assert!(st.success());
     assert_eq!(mode(&env.db), 0o600);
     // Keep a reader open so the -wal and -shm files stay, then write under umask 022.
-    let mut reader = Command::new("sqlite3")
+    let mut reader = crate::common::tool("sqlite3", "sqlite3")
         .arg(&env.db)
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::null())

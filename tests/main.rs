@@ -15,6 +15,7 @@ mod docs;
 mod foundation;
 mod fuzz_regressions;
 mod leaks;
+mod packaging;
 mod pty;
 mod races;
 mod security_doc;

@@ -95,11 +95,11 @@ impl TestEnv {
 
     /// Runs `sqlite3` on the database and returns its trimmed stdout.
     pub fn sql(&self, sql: &str) -> String {
-        let out = Command::new("sqlite3")
+        let out = tool("sqlite3", "sqlite3")
             .arg(&self.db)
             .arg(sql)
             .output()
-            .expect("sqlite3 CLI");
+            .unwrap();
         assert!(
             out.status.success(),
             "sqlite3 {sql}: {}",
@@ -265,7 +265,20 @@ impl Done {
     }
 }
 
-/// The libfaketime preload library (installed by .ci/run).
+/// A command for a tool from a Debian package. A missing tool fails the test with
+/// one line naming the package (`scripts/test` installs them all), not a bare
+/// `No such file or directory` from spawn.
+pub fn tool(program: &str, package: &str) -> Command {
+    let found = std::env::var_os("PATH")
+        .map(|path| std::env::split_paths(&path).any(|dir| dir.join(program).is_file()))
+        .unwrap_or(false);
+    if !found {
+        panic!("{program} not found: apt-get install {package} (scripts/test installs it)");
+    }
+    Command::new(program)
+}
+
+/// The libfaketime preload library.
 pub fn faketime_lib() -> PathBuf {
     for p in [
         "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1",
@@ -276,7 +289,7 @@ pub fn faketime_lib() -> PathBuf {
             return PathBuf::from(p);
         }
     }
-    panic!("libfaketime not found: apt-get install faketime (see .ci/run)");
+    panic!("libfaketime.so.1 not found: apt-get install libfaketime (scripts/test installs it)");
 }
 
 /// File mode bits.

@@ -70,7 +70,9 @@ impl Server {
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
-            .expect("python3 runs");
+            .unwrap_or_else(|e| {
+                panic!("{}: {e}: apt-get install python3 python3-aiosmtpd (scripts/test installs them)", python().to_string_lossy())
+            });
         let mut line = String::new();
         BufReader::new(child.stdout.take().unwrap())
             .read_line(&mut line)
