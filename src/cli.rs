@@ -192,6 +192,18 @@ Examples:
     Audit(AuditArgs),
     /// Known mobile carriers and their email-to-SMS gateways
     Carriers,
+    /// A consistent copy of the database while agents work, checked before it is kept
+    #[command(after_help = "\
+Examples:
+  safecode backup /var/backups/safecode/safecode.db
+  # crontab (% must be escaped): a copy per weekday, kept a week
+  30 2 * * *  /usr/bin/safecode -q backup /var/backups/safecode/safecode-$(date +\\%a).db
+
+SQLite's online backup: agents and cron jobs go on working. The copy is written
+mode 0600 beside FILE, opened, its integrity and audit chain checked (as `audit
+--verify` does), and only then renamed to FILE, replacing an older copy. Restore
+by stopping safecode's users and copying FILE back, mode 0600.")]
+    Backup(BackupArgs),
     /// Check the database, file permissions, configuration and delivery
     Doctor,
     /// Write shell completions or man pages (for packagers)
@@ -431,6 +443,12 @@ pub struct ExportArgs {
     /// Start the CSV with a UTF-8 byte-order mark, so Excel shows accented names right
     #[arg(long)]
     pub excel: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// Where to write the copy (replaced only once the new copy checks out)
+    pub file: PathBuf,
 }
 
 #[derive(Debug, Args)]

@@ -74,7 +74,7 @@ fn fifty_processes_one_code_one_password_change_one_notice() {
         "1"
     );
     assert_eq!(
-        env.sql("SELECT count(*) FROM audit WHERE action = 'notify' AND outcome = 'dry-run'"),
+        env.sql("SELECT count(*) FROM audit WHERE action = 'notify' AND outcome = 'printed'"),
         "1"
     );
     assert_eq!(env.sql("SELECT state FROM codes"), "used");

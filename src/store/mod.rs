@@ -8,6 +8,7 @@
 //! `database is locked`.
 
 mod audit;
+mod backup;
 mod bulk;
 mod codes;
 mod find;
@@ -24,6 +25,7 @@ use crate::error::{self, Error};
 use crate::who::Who;
 
 pub use audit::{AuditEntry, AuditRow};
+pub use backup::BackupOutcome;
 pub use bulk::{BulkWriter, ExportRow, ImportNotice, PURGE_BATCH, PurgeKind};
 pub use codes::{CodeRow, NewCode, Purpose};
 pub use find::{FindTerms, Found};
