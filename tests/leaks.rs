@@ -150,6 +150,15 @@ fn a_uri_filename_opens_the_file_of_that_name() {
     env.run(["--db", "file:x.db", "user", "show", "ann"])
         .code(1)
         .stderr_has("chmod 600");
+    // A backup named like a URI is that file too.
+    std::fs::set_permissions(
+        env.path("file:x.db"),
+        std::os::unix::fs::PermissionsExt::from_mode(0o600),
+    )
+    .unwrap();
+    env.run(["--db", "file:x.db", "backup", "file:b.db"]).ok();
+    assert!(env.path("file:b.db").exists());
+    assert!(!env.path("b.db").exists());
 }
 
 #[test]

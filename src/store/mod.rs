@@ -340,7 +340,7 @@ fn newer_schema(found: i64) -> Error {
 
 /// `path` in a form SQLite opens literally: a relative path gets a leading `./`, so a
 /// name beginning `file:` is a file name, never a URI.
-fn literal_path(path: &Path) -> PathBuf {
+pub(crate) fn literal_path(path: &Path) -> PathBuf {
     if path.is_absolute() || path.starts_with(".") {
         path.to_path_buf()
     } else {
