@@ -44,7 +44,7 @@ Register-ArgumentCompleter -Native -CommandName 'safecode' -ScriptBlock {
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check a reset SafeCode; opens the reset window')
             [CompletionResult]::new('set-password', 'set-password', [CompletionResultType]::ParameterValue, 'Set a new password inside the reset window')
             [CompletionResult]::new('reset', 'reset', [CompletionResultType]::ParameterValue, 'Interactive: issue a code, take it back, set the password')
-            [CompletionResult]::new('authenticate', 'authenticate', [CompletionResultType]::ParameterValue, 'Read a password on stdin; exit 0 if it matches, 7 if not')
+            [CompletionResult]::new('authenticate', 'authenticate', [CompletionResultType]::ParameterValue, 'Read a password on stdin; exit 0 if it matches, 7 if not, 12 if it must be changed')
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Bulk-import users and contacts from CSV')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Export users and contacts as CSV (the import format) or JSON')
             [CompletionResult]::new('purge', 'purge', [CompletionResultType]::ParameterValue, 'Delete codes and reset windows that can no longer be used, and old audit rows')

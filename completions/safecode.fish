@@ -44,7 +44,7 @@ complete -c safecode -n "__fish_safecode_needs_command" -f -a "issue" -d 'Send a
 complete -c safecode -n "__fish_safecode_needs_command" -f -a "verify" -d 'Check a reset SafeCode; opens the reset window'
 complete -c safecode -n "__fish_safecode_needs_command" -f -a "set-password" -d 'Set a new password inside the reset window'
 complete -c safecode -n "__fish_safecode_needs_command" -f -a "reset" -d 'Interactive: issue a code, take it back, set the password'
-complete -c safecode -n "__fish_safecode_needs_command" -f -a "authenticate" -d 'Read a password on stdin; exit 0 if it matches, 7 if not'
+complete -c safecode -n "__fish_safecode_needs_command" -f -a "authenticate" -d 'Read a password on stdin; exit 0 if it matches, 7 if not, 12 if it must be changed'
 complete -c safecode -n "__fish_safecode_needs_command" -f -a "import" -d 'Bulk-import users and contacts from CSV'
 complete -c safecode -n "__fish_safecode_needs_command" -f -a "export" -d 'Export users and contacts as CSV (the import format) or JSON'
 complete -c safecode -n "__fish_safecode_needs_command" -f -a "purge" -d 'Delete codes and reset windows that can no longer be used, and old audit rows'

@@ -20,3 +20,4 @@ mod pty;
 mod races;
 mod security_doc;
 mod sudo;
+mod targets;

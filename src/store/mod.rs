@@ -10,6 +10,7 @@
 mod audit;
 mod backup;
 mod bulk;
+mod changes;
 mod codes;
 mod find;
 mod health;
@@ -27,6 +28,7 @@ use crate::who::Who;
 pub use audit::{AuditEntry, AuditRow};
 pub use backup::BackupOutcome;
 pub use bulk::{BulkWriter, ExportRow, ImportNotice, PURGE_BATCH, PurgeKind};
+pub use changes::{UnfinishedChange, window_tag};
 pub use codes::{CodeRow, NewCode, Purpose};
 pub use find::{FindTerms, Found};
 pub use health::PurgeBacklog;
