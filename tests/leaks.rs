@@ -230,3 +230,42 @@ fn bidi_controls_and_line_separators_are_refused_in_names() {
     }
     assert_eq!(env.sql("SELECT count(*) FROM users"), "0");
 }
+
+// -- audit ---------------------------------------------------------------------
+
+#[test]
+fn purge_keeps_audit_rows_younger_than_the_retention_and_says_so() {
+    let env = TestEnv::new();
+    env.run(["user", "add", "ann"]).ok();
+    let before: u64 = env.sql("SELECT count(*) FROM audit").parse().unwrap();
+    env.run(["purge", "--audit-older-than", "0s"])
+        .ok()
+        .stdout_has("0 audit rows")
+        .stdout_has("Audit rows younger than 400d 0h ([audit] retention) were kept");
+    let after: u64 = env.sql("SELECT count(*) FROM audit").parse().unwrap();
+    assert_eq!(after, before + 1, "only the purge's own row was added");
+    // Past the retention they go; the chain then starts later, and says where.
+    env.config("[audit]\nretention = \"30d\"\n");
+    env.run(["purge", "--audit-older-than", "0s"])
+        .faketime("+31d")
+        .ok()
+        .stdout_has(&format!("{} audit rows", after - 1));
+    let first = env.sql("SELECT min(id) FROM audit");
+    env.run(["audit", "--verify"])
+        .ok()
+        .stdout_has(&format!("the chain starts at row {first}"))
+        .stdout_has("after rows purged up to hash");
+}
+
+#[test]
+fn audit_verify_reports_where_the_chain_starts() {
+    let env = TestEnv::new();
+    env.run(["user", "add", "ann"]).ok();
+    env.run(["audit", "--verify"])
+        .ok()
+        .stdout_has("the chain starts at row 1")
+        .stdout_has("the first row ever written");
+    let j = env.run(["--json", "audit", "--verify"]).ok().json();
+    assert_eq!(j["first_row"], 1);
+    assert_eq!(j["first_prev_hash"], "0".repeat(64));
+}
