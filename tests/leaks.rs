@@ -269,3 +269,43 @@ fn audit_verify_reports_where_the_chain_starts() {
     assert_eq!(j["first_row"], 1);
     assert_eq!(j["first_prev_hash"], "0".repeat(64));
 }
+
+// -- tests for mutants cargo-mutants found alive ---------------------------------
+
+#[test]
+fn a_digest_copied_to_another_users_row_does_not_match() {
+    // Binds code_context end to end: with an empty or constant context, bob's row
+    // holding ann's salt and digest would accept ann's code.
+    let env = TestEnv::new();
+    env.enrolled("ann").enrolled("bob");
+    let ann_code = env.issue("ann");
+    env.issue("bob");
+    env.sql(
+        "UPDATE codes SET salt = (SELECT salt FROM codes c JOIN users u ON u.id = c.user_id WHERE u.username = 'ann'), \
+         digest = (SELECT digest FROM codes c JOIN users u ON u.id = c.user_id WHERE u.username = 'ann') \
+         WHERE user_id = (SELECT id FROM users WHERE username = 'bob')",
+    );
+    env.run(["verify", "bob", &ann_code])
+        .code(7)
+        .stderr_has("wrong code");
+    env.run(["verify", "ann", &ann_code]).ok();
+}
+
+#[test]
+fn a_code_is_refused_in_its_expiry_second() {
+    let env = TestEnv::new();
+    env.enrolled("ann");
+    // A stopped clock: issued at T, the code expires at T + 600 exactly.
+    let d = env
+        .run(["--dry-run", "issue", "ann"])
+        .faketime("2026-12-02 12:00:00")
+        .ok();
+    let code = crate::common::code_in(&d.stdout);
+    env.run(["verify", "ann", &code])
+        .faketime("2026-12-02 12:10:00")
+        .code(7)
+        .stderr_has("expired");
+    env.run(["verify", "ann", &code])
+        .faketime("2026-12-02 12:09:59")
+        .ok();
+}

@@ -25,7 +25,10 @@ pub fn run(a: AuditArgs, ctx: &Ctx) -> anyhow::Result<u8> {
         let start_text = match &start {
             None => "the log is empty".to_string(),
             Some((id, prev, hash)) if prev == crate::store::AUDIT_GENESIS => {
-                format!("the chain starts at row {id} (hash {}), the first row ever written", short(hash))
+                format!(
+                    "the chain starts at row {id} (hash {}), the first row ever written",
+                    short(hash)
+                )
             }
             Some((id, prev, hash)) => format!(
                 "the chain starts at row {id} (hash {}), after rows purged up to hash {}",
@@ -36,17 +39,17 @@ pub fn run(a: AuditArgs, ctx: &Ctx) -> anyhow::Result<u8> {
         return match bad {
             None => {
                 if ctx.out.json {
-                    ctx.out
-                        .json(&json!({
-                            "ok": true,
-                            "rows_checked": checked,
-                            "first_row": start.as_ref().map(|(id, _, _)| *id),
-                            "first_hash": start.as_ref().map(|(_, _, h)| h.clone()),
-                            "first_prev_hash": start.as_ref().map(|(_, p, _)| p.clone()),
-                        }))?;
+                    ctx.out.json(&json!({
+                        "ok": true,
+                        "rows_checked": checked,
+                        "first_row": start.as_ref().map(|(id, _, _)| *id),
+                        "first_hash": start.as_ref().map(|(_, _, h)| h.clone()),
+                        "first_prev_hash": start.as_ref().map(|(_, p, _)| p.clone()),
+                    }))?;
                 } else {
-                    ctx.out
-                        .say(&format!("Audit log intact: {checked} rows checked; {start_text}."))?;
+                    ctx.out.say(&format!(
+                        "Audit log intact: {checked} rows checked; {start_text}."
+                    ))?;
                 }
                 Ok(0)
             }
