@@ -62,6 +62,11 @@ pub fn run(command: Command, ctx: &Ctx) -> anyhow::Result<u8> {
         Command::Audit(a) => audit::run(a, ctx),
         Command::Doctor => doctor::run(ctx),
         Command::Backup(a) => backup::run(a, ctx),
+        // Through sudo (an admin), the files are written with the caller's rights.
+        Command::Generate(a) if ctx.caller.via == crate::access::Via::Sudo => {
+            crate::system::with_rights_of(&ctx.caller.account, || generate::run(&a, &ctx.out))
+                .map_err(|e| error::other(format!("generate: {e}")))?
+        }
         Command::Generate(a) => generate::run(&a, &ctx.out),
     }
 }
