@@ -62,11 +62,16 @@ fn should_keep(key: &OsStr, value: &OsStr) -> bool {
     (locale && plain) || KEEP_WHEN_DIRECT.contains(&k)
 }
 
-/// Gives `cmd` the child environment instead of ours.
+/// Gives `cmd` the child environment instead of ours. Under privilege the
+/// child also starts in `/`, not in our working directory, which through sudo
+/// is the caller's (a program that reads `./anything` must not read theirs).
 pub fn apply_child_env(cmd: &mut Command) {
     let privileged = super::user::effective_uid() == 0;
     cmd.env_clear()
         .envs(child_env(std::env::vars_os(), privileged));
+    if privileged {
+        cmd.current_dir("/");
+    }
 }
 
 #[cfg(test)]

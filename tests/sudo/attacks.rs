@@ -43,3 +43,15 @@ fn sudo_self_user_cannot_change_contacts_once_enrolled() {
         .ok()
         .stdout_has("Pending");
 }
+
+/// The [sms] command runs as root: it must not start in the caller's working
+/// directory, where a site's script reading `./something` would read theirs.
+#[test]
+fn sudo_sms_command_does_not_start_in_the_callers_directory() {
+    let Some(s) = site() else { return };
+    let a = s.agent.clone();
+    s.sudo(&a, &[], &["issue", "carol"]).ok();
+    let seen = fs::read_to_string(&s.env_log).unwrap();
+    let pwd: Vec<&str> = seen.lines().filter(|l| l.starts_with("PWD=")).collect();
+    assert_eq!(pwd, ["PWD=/"], "{seen}");
+}
