@@ -21,7 +21,13 @@ fn sudo_self_user_cannot_change_contacts_once_enrolled() {
     for args in [
         &["enroll", "--phone", "6174329999"][..],
         &["enroll", &me, "--email", "thief@gmail.com"],
-        &["enroll", "--phone", "6174329999", "--email", "thief@gmail.com"],
+        &[
+            "enroll",
+            "--phone",
+            "6174329999",
+            "--email",
+            "thief@gmail.com",
+        ],
     ] {
         s.refused(&me, "self", &[], args)
             .stderr_has("enrolled account")
@@ -54,4 +60,43 @@ fn sudo_sms_command_does_not_start_in_the_callers_directory() {
     let seen = fs::read_to_string(&s.env_log).unwrap();
     let pwd: Vec<&str> = seen.lines().filter(|l| l.starts_with("PWD=")).collect();
     assert_eq!(pwd, ["PWD=/"], "{seen}");
+}
+
+/// The desk's power to vouch for a phone must not be a way up: an agent who
+/// could enroll their own phone on an admin's (or root's) account could then
+/// reset that password and act as admin. Refused, audited; an admin may.
+#[test]
+fn sudo_agent_cannot_change_the_contacts_of_an_admin_or_root() {
+    let Some(s) = site() else { return };
+    let (a, boss) = (s.agent.clone(), s.admin.clone());
+    s.root(&["user", "add", &boss]).ok();
+    s.root(&["user", "add", "root"]).ok();
+    let upper = boss.to_uppercase();
+    for args in [
+        &["enroll", &boss, "--phone", "6174329999", "--confirmed"][..],
+        &["enroll", &upper, "--phone", "6174329999", "--confirmed"],
+        &["enroll", &boss, "--email", "agent@gmail.com"],
+        &["enroll", "root", "--phone", "6174329999", "--confirmed"],
+        &["unenroll", &boss, "--phone"],
+    ] {
+        s.refused(&a, "agent", &[], args)
+            .stderr_has("an admin or root account");
+    }
+    assert_eq!(
+        s.sql("SELECT count(*) FROM contacts WHERE address = '+16174329999'"),
+        "0"
+    );
+    // The agent still serves everyone else; an admin serves admins.
+    s.sudo(
+        &a,
+        &[],
+        &["enroll", "carol", "--phone", "6174328888", "--confirmed"],
+    )
+    .ok();
+    s.sudo(
+        &boss,
+        &[],
+        &["enroll", &boss, "--phone", "6174329999", "--confirmed"],
+    )
+    .ok();
 }
