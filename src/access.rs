@@ -389,8 +389,12 @@ pub fn decide(role: Role, caller: &str, req: &Request) -> Result<(), Refusal> {
 /// contact the agent then confirms), and so take the account over.
 const FACTOR_CHANGES: &[&str] = &["enroll", "unenroll"];
 
-/// Whether an account is beyond an agent's reach: uid 0, or `admin` in
-/// `[access]` (by name or group). Whoever can set such a person's contacts, and
+/// The groups whose members the distributions' default sudoers let become root
+/// (Debian `sudo`, Red Hat `wheel`, older Ubuntu `admin`), and root's own.
+const ROOT_GROUPS: &[&str] = &["sudo", "wheel", "admin", "root"];
+
+/// Whether an account is beyond an agent's reach: uid 0, `admin` in `[access]`
+/// (by name or group), or a member of a group in [`ROOT_GROUPS`]. Whoever can set such a person's contacts, and
 /// so their password, could become admin or root.
 pub fn above_agents(
     account: Option<&Account>,
@@ -399,7 +403,11 @@ pub fn above_agents(
     access: &AccessConfig,
 ) -> bool {
     match account {
-        Some(a) => a.uid == 0 || role_of(&a.name, groups, access) == Role::Admin,
+        Some(a) => {
+            a.uid == 0
+                || role_of(&a.name, groups, access) == Role::Admin
+                || groups.iter().any(|g| ROOT_GROUPS.contains(&g.as_str()))
+        }
         None => role_of(name, &[], access) == Role::Admin,
     }
 }
@@ -702,6 +710,14 @@ mod tests {
             "x",
             &access
         ));
+        let sudoer = acct("x", 1002);
+        assert!(above_agents(
+            Some(&sudoer),
+            &g(&["x", "sudo"]),
+            "x",
+            &access
+        ));
+        assert!(above_agents(Some(&sudoer), &g(&["wheel"]), "x", &access));
         // No Unix account: only a name entry makes it an admin.
         assert!(above_agents(None, &[], "carol", &access));
         assert!(!above_agents(None, &[], "dave", &access));
