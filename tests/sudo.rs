@@ -286,6 +286,11 @@ impl Site {
         Run::new(c, args)
     }
 
+    fn uid(&self, name: &str) -> u32 {
+        let out = Command::new("id").args(["-u", name]).output().unwrap();
+        String::from_utf8_lossy(&out.stdout).trim().parse().unwrap()
+    }
+
     fn sql(&self, q: &str) -> String {
         let out = Command::new("sqlite3")
             .arg(&self.db)
@@ -559,6 +564,40 @@ fn sudo_import_opens_files_with_the_callers_rights() {
         s.sql("SELECT os_user FROM audit ORDER BY id DESC LIMIT 1")
             .ends_with("(sudo, admin)")
     );
+    // An admin's own configuration would choose what root runs: refused; one
+    // root keeps is theirs to choose.
+    let evil = s.home(&admin).join("evil.toml").display().to_string();
+    s.sudo(&admin, &[], &["--config", &evil, "issue", "carol"])
+        .code(1)
+        .stderr_has("refusing configuration");
+    s.no_marker();
+    let kept = Path::new(ETC).join("other.toml");
+    fs::copy(Path::new(ETC).join("config.toml"), &kept).unwrap();
+    s.sudo(
+        &admin,
+        &[],
+        &["--config", &kept.display().to_string(), "check", "carol"],
+    )
+    .ok();
+    // A backup is written with the admin's rights: into their home, owned by
+    // them; never over a file of root's.
+    let mine = s.home(&admin).join("backup.db");
+    s.sudo(&admin, &[], &["backup", &mine.display().to_string()])
+        .ok();
+    assert_eq!(
+        std::os::unix::fs::MetadataExt::uid(&fs::metadata(&mine).unwrap()),
+        s.uid(&admin)
+    );
+    let roots = Path::new(ETC).join("config.toml");
+    let before = fs::read(&roots).unwrap();
+    let d = s
+        .sudo(&admin, &[], &["backup", &roots.display().to_string()])
+        .code(1);
+    assert!(d.stderr.contains("ermission denied"), "{}", d.stderr);
+    assert_eq!(fs::read(&roots).unwrap(), before);
+    let d = s.sudo(&admin, &[], &["generate", "man", ETC]).code(1);
+    assert!(d.stderr.contains("ermission denied"), "{}", d.stderr);
+    assert!(!Path::new(ETC).join("safecode.1").exists());
     // An admin may print a code; what they are told is that it was printed, not
     // sent, and the audit log says so.
     let d = s.sudo(&admin, &[], &["--dry-run", "issue", "carol"]).ok();
@@ -759,4 +798,75 @@ fn sudo_login_script_fails_closed() {
     let (code, err) = login(&s.agent);
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("status 3"), "{err}");
+}
+
+#[test]
+fn sudo_password_targets_take_nothing_from_the_callers_environment() {
+    let Some(s) = site() else { return };
+    let out = s.dir.join("out/pw");
+    let prog = s.dir.join("bin/set-password");
+    write_mode(
+        &prog,
+        &format!(
+            "#!/bin/sh\nprintf '%s\\n' \"$@\" > '{o}.args'\ncat > '{o}.stdin'\nenv > '{o}.env'\n",
+            o = out.display()
+        ),
+        0o755,
+    );
+    s.write_config(&format!(
+        "[password]\ntarget = \"command\"\ncommand = \"{}\"\n",
+        prog.display()
+    ));
+    let a = s.agent.clone();
+    let env = [
+        ("CALLER_SECRET", "hunter2"),
+        ("SAFECODE_LDAP_PASSWORD", "caller-chosen"),
+    ];
+    s.sudo(&a, &[], &["user", "add", "finn"]).ok();
+    s.sudo(
+        &a,
+        &[],
+        &["enroll", "finn", "--phone", "6174325556", "--confirmed"],
+    )
+    .ok();
+    s.sudo(&a, &[], &["issue", "finn"]).ok();
+    let code = s.last_code();
+    s.sudo(&a, &env, &["verify", "finn", &code]).ok();
+    s.sudo(&a, &env, &["set-password", "finn", "--password-stdin"])
+        .stdin("violet tangerine submarine 1987\n")
+        .ok();
+    assert_eq!(
+        fs::read_to_string(out.with_extension("args")).unwrap(),
+        "finn\n"
+    );
+    assert_eq!(
+        fs::read_to_string(out.with_extension("stdin")).unwrap(),
+        "violet tangerine submarine 1987\n"
+    );
+    let seen = fs::read_to_string(out.with_extension("env")).unwrap();
+    for line in seen.lines() {
+        let name = line.split('=').next().unwrap();
+        assert!(
+            ["PATH", "LANG", "PWD", "SHLVL", "_", "OLDPWD"].contains(&name),
+            "the password program saw {line}"
+        );
+    }
+    // The LDAP service password is never taken from the caller's environment.
+    s.write_config(
+        "[password]\ntarget = \"ldap\"\n[password.ldap]\nurl = \"ldap://127.0.0.1:9\"\n\
+         base_dn = \"dc=example,dc=org\"\nbind_dn = \"cn=safecode,dc=example,dc=org\"\n",
+    );
+    s.sudo(&a, &[], &["issue", "finn"]).ok();
+    let code = s.last_code();
+    s.sudo(&a, &env, &["verify", "finn", &code]).ok();
+    let d = s
+        .sudo(&a, &env, &["set-password", "finn", "--password-stdin"])
+        .stdin("ochre lantern bramble 2024\n")
+        .code(1);
+    assert!(
+        d.stderr
+            .contains("under sudo the LDAP service password is read only from"),
+        "{d:?}"
+    );
+    s.no_marker();
 }

@@ -62,9 +62,9 @@ fn should_keep(key: &OsStr, value: &OsStr) -> bool {
     (locale && plain) || KEEP_WHEN_DIRECT.contains(&k)
 }
 
-/// Gives `cmd` the child environment instead of ours. Under privilege the
-/// child also starts in `/`, not in our working directory, which through sudo
-/// is the caller's (a program that reads `./anything` must not read theirs).
+/// Gives `cmd` the child environment instead of ours; under privilege it also
+/// starts in `/`, not in the caller's directory (where a relative name the
+/// program opens would be theirs to choose).
 pub fn apply_child_env(cmd: &mut Command) {
     let privileged = super::user::effective_uid() == 0;
     cmd.env_clear()
