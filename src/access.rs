@@ -384,6 +384,73 @@ pub fn decide(role: Role, caller: &str, req: &Request) -> Result<(), Refusal> {
     Ok(())
 }
 
+/// Commands with which an agent could move a person's second factor to a phone
+/// or email of the agent's choosing (vouching with `--confirmed`, or a pending
+/// contact the agent then confirms), and so take the account over.
+const FACTOR_CHANGES: &[&str] = &["enroll", "unenroll"];
+
+/// The groups whose members the distributions' default sudoers let become root
+/// (Debian `sudo`, Red Hat `wheel`, older Ubuntu `admin`), and root's own.
+const ROOT_GROUPS: &[&str] = &["sudo", "wheel", "admin", "root"];
+
+/// Whether an account is beyond an agent's reach: uid 0, `admin` in `[access]`
+/// (by name or group), or a member of a group in [`ROOT_GROUPS`]. Whoever can set such a person's contacts, and
+/// so their password, could become admin or root.
+pub fn above_agents(
+    account: Option<&Account>,
+    groups: &[String],
+    name: &str,
+    access: &AccessConfig,
+) -> bool {
+    match account {
+        Some(a) => {
+            a.uid == 0
+                || role_of(&a.name, groups, access) == Role::Admin
+                || groups.iter().any(|g| ROOT_GROUPS.contains(&g.as_str()))
+        }
+        None => role_of(name, &[], access) == Role::Admin,
+    }
+}
+
+/// An agent may not change the contacts of an admin or of a uid-0 account (the
+/// desk's power to vouch for a phone would otherwise be a way to become admin;
+/// SPEC §7's "agents work on anyone" stops at the accounts above them). The
+/// username is matched the way safecode matches it (case-insensitively) against
+/// the system's accounts.
+pub fn guard_above(
+    role: Role,
+    caller: &str,
+    req: &Request,
+    access: &AccessConfig,
+) -> Result<(), Refusal> {
+    if role != Role::Agent || !FACTOR_CHANGES.contains(&req.command) {
+        return Ok(());
+    }
+    let Some(target) = req.user.as_deref() else {
+        return Ok(());
+    };
+    if target.eq_ignore_ascii_case(caller) {
+        return Ok(());
+    }
+    let lower = target.to_ascii_lowercase();
+    let account = system::account_by_name(target).or_else(|| system::account_by_name(&lower));
+    let groups = account
+        .as_ref()
+        .map(system::group_names)
+        .unwrap_or_default();
+    if !above_agents(account.as_ref(), &groups, &lower, access) {
+        return Ok(());
+    }
+    Err(Refusal {
+        message: format!(
+            "not permitted: {caller} ({role}) may not `{}` `{}`, an admin or root account",
+            req.command,
+            crate::contact::printable(target)
+        ),
+        hint: "an admin changes the contacts of admins: ask a safecode admin".into(),
+    })
+}
+
 fn not_permitted(message: String) -> Error {
     error::not_permitted(message)
 }
@@ -610,6 +677,72 @@ mod tests {
         assert!(e.message.contains("SUDO_UID"), "{}", e.message);
         let e = identify_from(0, 0, Some("al\u{1b}[2Jice"), None, &l).unwrap_err();
         assert!(!e.message.contains('\u{1b}'), "{}", e.message);
+    }
+
+    #[test]
+    fn admins_and_root_are_above_agents() {
+        let access = AccessConfig {
+            admins: vec!["%safecode-admins".into(), "carol".into()],
+            agents: vec!["%desk".into()],
+        };
+        let acct = |name: &str, uid| Account {
+            name: name.into(),
+            uid,
+            gid: uid,
+        };
+        let g = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert!(above_agents(Some(&acct("toor", 0)), &[], "toor", &access));
+        assert!(above_agents(
+            Some(&acct("carol", 1001)),
+            &[],
+            "carol",
+            &access
+        ));
+        assert!(above_agents(
+            Some(&acct("x", 1002)),
+            &g(&["safecode-admins"]),
+            "x",
+            &access
+        ));
+        assert!(!above_agents(
+            Some(&acct("x", 1002)),
+            &g(&["desk"]),
+            "x",
+            &access
+        ));
+        let sudoer = acct("x", 1002);
+        assert!(above_agents(
+            Some(&sudoer),
+            &g(&["x", "sudo"]),
+            "x",
+            &access
+        ));
+        assert!(above_agents(Some(&sudoer), &g(&["wheel"]), "x", &access));
+        // No Unix account: only a name entry makes it an admin.
+        assert!(above_agents(None, &[], "carol", &access));
+        assert!(!above_agents(None, &[], "dave", &access));
+        // Root through the system's own account database.
+        let r = req("enroll", Some("ROOT"), &["--confirmed"]);
+        assert!(guard_above(Role::Agent, "alice", &r, &access).is_err());
+        assert!(guard_above(Role::Admin, "alice", &r, &access).is_ok());
+        assert!(
+            guard_above(
+                Role::Agent,
+                "alice",
+                &req("issue", Some("root"), &[]),
+                &access
+            )
+            .is_ok()
+        );
+        assert!(
+            guard_above(
+                Role::Agent,
+                "alice",
+                &req("unenroll", Some("carol"), &[]),
+                &access
+            )
+            .is_err()
+        );
     }
 
     #[test]

@@ -160,7 +160,9 @@ fn setup(
         (config, Role::Admin)
     };
     let who = Who::new(caller.audit_name(role), global.actor.clone());
-    if let Err(refusal) = access::decide(role, &caller.account.name, &request) {
+    let decided = access::decide(role, &caller.account.name, &request)
+        .and_then(|()| access::guard_above(role, &caller.account.name, &request, &config.access));
+    if let Err(refusal) = decided {
         let e = refusal.into_error();
         audit_refusal(config.database.as_deref(), &who, &request, &e);
         return Err(e.into());

@@ -22,6 +22,8 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use crate::common::{Done, bin, servers};
 
+mod attacks;
+
 const LOCK: &str = "/tmp/safecode-etc.lock";
 const ETC: &str = "/etc/safecode";
 const PHONE: &str = "+16174322000";

@@ -418,6 +418,43 @@ pub(crate) fn write(
     Ok(())
 }
 
+/// A person acting for themselves (`self`, SPEC §7) registers contacts only while
+/// not enrolled. Once a contact is confirmed, a change needs the service desk:
+/// otherwise whoever holds (or phished) the password alone could add their own
+/// email or replace the phone, confirm it with the code sent to it, and so take
+/// over the second factor that protects the password. Checked inside the write
+/// transaction (the person may have been enrolled while a prompt was open); the
+/// refusal is audited like every other (`access`, `refused`) and kept, while the
+/// caller's write rolls nothing else forward.
+pub(crate) fn self_change_refused(
+    tx: &Tx<'_>,
+    ctx: &Ctx,
+    user: &User,
+    command: &str,
+) -> anyhow::Result<Option<error::Error>> {
+    if ctx.role != crate::access::Role::SelfService {
+        return Ok(None);
+    }
+    if !tx.contacts(user.id)?.iter().any(Contact::confirmed) {
+        return Ok(None);
+    }
+    let e = error::not_permitted(format!(
+        "not permitted: {} ({}) may not change the contacts of an enrolled account",
+        user.username, ctx.role
+    ))
+    .hint(format!(
+        "the service desk changes a registered phone or email after checking who you are: call {}",
+        ctx.config.helpdesk
+    ));
+    tx.audit(AuditEntry {
+        username: Some(&user.username),
+        action: "access",
+        outcome: "refused",
+        detail: Some(format!("{command}: {}", e.message)),
+    })?;
+    Ok(Some(e))
+}
+
 pub fn run(a: EnrollArgs, ctx: &Ctx) -> anyhow::Result<u8> {
     valid_username(&a.user)?;
     if a.phone.is_none() && a.email.is_none() {
@@ -457,6 +494,16 @@ pub fn run(a: EnrollArgs, ctx: &Ctx) -> anyhow::Result<u8> {
     })?;
     let mut store = ctx.open()?;
     let sender = super::codes::sender(ctx);
+    if ctx.role == crate::access::Role::SelfService {
+        // Said first, whatever else is wrong; checked again when writing.
+        let refused = store.write(|tx| {
+            let user = find_user(tx, &a.user)?;
+            self_change_refused(tx, ctx, &user, "enroll")
+        })?;
+        if let Some(e) = refused {
+            return Err(e.into());
+        }
+    }
     if !a.confirmed {
         // Refuse before writing anything when the confirmation code cannot be sent.
         if new.phone.is_some() {
@@ -472,8 +519,11 @@ pub fn run(a: EnrollArgs, ctx: &Ctx) -> anyhow::Result<u8> {
     }
     // A mistyped username must not create a person: users come from `user add`
     // and `import` (exit 3 with that hint).
-    let (user, changes) = store.write(|tx| {
+    let step = store.write(|tx| {
         let user = find_user(tx, &a.user)?;
+        if let Some(e) = self_change_refused(tx, ctx, &user, "enroll")? {
+            return Ok(Err(e));
+        }
         let changes = apply(tx, &user, &new, a.confirmed, true, "enroll")?;
         // Refused after planning, so a number re-entered without --carrier keeps
         // its stored carrier; the error rolls the write back.
@@ -482,8 +532,9 @@ pub fn run(a: EnrollArgs, ctx: &Ctx) -> anyhow::Result<u8> {
                 .hint("give the phone's carrier with --carrier NAME (see `safecode carriers`), or register an email")
                 .into());
         }
-        Ok((user, changes))
+        Ok(Ok((user, changes)))
     })?;
+    let (user, changes) = step?;
     super::confirm::after_enroll(ctx, &mut store, &sender, &user, &changes, false)?;
     if ctx.out.json {
         let list: Vec<_> = changes

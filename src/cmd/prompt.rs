@@ -70,8 +70,12 @@ pub fn run(a: SelfUserArg, ctx: &Ctx) -> anyhow::Result<u8> {
     }
     let new = ask_contacts(ctx)?;
     let carriers = contact::carriers(&ctx.config.carriers);
-    let changes = store.write(|tx| {
+    let step = store.write(|tx| {
         let u = find_user(tx, &a.user)?;
+        // Enrolled while the dialog was open: a change is the service desk's now.
+        if let Some(e) = enroll::self_change_refused(tx, ctx, &u, "prompt")? {
+            return Ok(Err(e));
+        }
         let changes = enroll::apply(tx, &u, &new, false, true, "prompt")?;
         // `ask_contacts` already asked again for such a phone; this covers a number
         // re-entered as it was, with a carrier that has since stopped.
@@ -81,8 +85,9 @@ pub fn run(a: SelfUserArg, ctx: &Ctx) -> anyhow::Result<u8> {
             )
             .into());
         }
-        Ok(changes)
+        Ok(Ok(changes))
     })?;
+    let changes = step?;
     for c in changes.iter().filter(|c| c.is_change()) {
         ctx.out
             .say(&format!("Registered {}.", describe_contact(c.current())))?;
