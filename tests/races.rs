@@ -145,39 +145,31 @@ fn verify_racing_issue_never_accepts_a_replaced_code() {
     assert_eq!(env.sql("PRAGMA integrity_check"), "ok");
 }
 
-/// `authenticate` costs the same whether or not the user exists: compare the
-/// medians of both loosely (no wall-clock bound, only a ratio).
+/// `authenticate` does the same work whether or not the user exists: the same exit
+/// status, the same message and an audit row on both paths. That the missing path
+/// really runs argon2id at the stored cost is checked without a clock by
+/// `password::tests` (the dummy equals an independent argon2id computation); the
+/// project's rule is no timed assertions in tests, which a ratio of medians was.
 #[test]
-fn authenticate_and_verify_take_similar_time_for_missing_users() {
-    let _guard = crate::common::quiet();
+fn authenticate_answers_alike_for_missing_users() {
     let env = TestEnv::new();
     env.enrolled("dee").with_password("dee", GOOD_PW);
-    let time = |args: &[&str], stdin: &str| -> f64 {
-        let mut v: Vec<f64> = (0..9)
-            .map(|_| {
-                let t = std::time::Instant::now();
-                let c = spawn(&env, args, Some(stdin));
-                let _ = c.wait_with_output().unwrap();
-                t.elapsed().as_secs_f64()
-            })
-            .collect();
-        v.sort_by(|a, b| a.partial_cmp(b).unwrap());
-        v[v.len() / 2]
-    };
-    let existing = time(&["authenticate", "dee"], "wrong-password-here\n");
-    let missing = time(&["authenticate", "nobody-here"], "wrong-password-here\n");
-    let ratio = existing / missing;
-    assert!(
-        (0.25..4.0).contains(&ratio),
-        "authenticate: existing {existing:.3}s vs missing {missing:.3}s"
+    let existing = env
+        .run(["authenticate", "dee"])
+        .stdin("wrong-password-here\n")
+        .exec();
+    let missing = env
+        .run(["authenticate", "nobody-here"])
+        .stdin("wrong-password-here\n")
+        .exec();
+    assert_eq!(existing.code, missing.code);
+    assert_eq!(existing.stdout, missing.stdout);
+    assert_eq!(
+        existing.stderr.replace("dee", "X"),
+        missing.stderr.replace("nobody-here", "X")
     );
-    let existing = time(&["verify", "dee", "123456"], "");
-    let missing = time(&["verify", "nobody-here", "123456"], "");
-    let ratio = existing / missing;
-    assert!(
-        (0.2..5.0).contains(&ratio),
-        "verify: existing {existing:.3}s vs missing {missing:.3}s"
-    );
+    let rows = env.sql("SELECT count(*) FROM audit WHERE action LIKE 'authenticate%'");
+    assert_eq!(rows, "2", "one audit row on each path");
 }
 
 fn csv_rows(n: usize, prefix: &str) -> String {

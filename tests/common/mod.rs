@@ -187,6 +187,14 @@ impl Run {
         } else {
             Stdio::null()
         });
+        // `doctor` inspects /etc/safecode, which the sudo tests replace while they
+        // hold this lock exclusively; read it under a shared lock.
+        let _etc = self
+            .args
+            .iter()
+            .any(|a| a == "doctor")
+            .then(etc_shared_lock)
+            .flatten();
         let mut child = self.cmd.spawn().expect("spawn safecode");
         if let Some(input) = self.stdin.take() {
             let mut si = child.stdin.take().unwrap();
@@ -347,4 +355,17 @@ impl TestEnv {
             .ok();
         self
     }
+}
+
+/// A shared flock on the lock the sudo tests take exclusively while they own
+/// /etc/safecode (tests/sudo.rs), released when dropped.
+pub fn etc_shared_lock() -> Option<std::fs::File> {
+    use std::os::fd::AsRawFd;
+    let f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open("/tmp/safecode-etc.lock")
+        .ok()?;
+    // SAFETY: flock on a descriptor we own.
+    (unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_SH) } == 0).then_some(f)
 }
