@@ -80,6 +80,7 @@ Register-ArgumentCompleter -Native -CommandName 'safecode' -ScriptBlock {
             [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add a user')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List users, optionally by enrollment state')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one user, their contacts and state')
+            [CompletionResult]::new('find', 'find', [CompletionResultType]::ParameterValue, 'Find users by phone (typed any way), email, name or username part')
             [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Remove a user and everything about them')
             [CompletionResult]::new('unlock', 'unlock', [CompletionResultType]::ParameterValue, 'Clear the failure lock')
             break
@@ -113,6 +114,19 @@ Register-ArgumentCompleter -Native -CommandName 'safecode' -ScriptBlock {
             break
         }
         'safecode;user;show' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file [default: $XDG_DATA_HOME/safecode/safecode.db, or `database` in the config]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: /etc/safecode/config.toml, then $XDG_CONFIG_HOME/safecode/config.toml]')
+            [CompletionResult]::new('--actor', '--actor', [CompletionResultType]::ParameterName, 'A name for the audit log (e.g. your ticket handle), recorded beside the OS user')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print messages instead of sending them (admin only: a printed code is a real code)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print errors only')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print errors only')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'safecode;user;find' {
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'At most this many users [default: 50; 0 means all]')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file [default: $XDG_DATA_HOME/safecode/safecode.db, or `database` in the config]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: /etc/safecode/config.toml, then $XDG_CONFIG_HOME/safecode/config.toml]')
             [CompletionResult]::new('--actor', '--actor', [CompletionResultType]::ParameterName, 'A name for the audit log (e.g. your ticket handle), recorded beside the OS user')
@@ -231,9 +245,11 @@ Register-ArgumentCompleter -Native -CommandName 'safecode' -ScriptBlock {
         }
         'safecode;issue' {
             [CompletionResult]::new('--via', '--via', [CompletionResultType]::ParameterName, 'Channel [default: sms if a confirmed phone exists, else email]')
+            [CompletionResult]::new('--reason', '--reason', [CompletionResultType]::ParameterName, 'Why the limit is overridden, for the audit log (e.g. a ticket number)')
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file [default: $XDG_DATA_HOME/safecode/safecode.db, or `database` in the config]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: /etc/safecode/config.toml, then $XDG_CONFIG_HOME/safecode/config.toml]')
             [CompletionResult]::new('--actor', '--actor', [CompletionResultType]::ParameterName, 'A name for the audit log (e.g. your ticket handle), recorded beside the OS user')
+            [CompletionResult]::new('--override-limit', '--override-limit', [CompletionResultType]::ParameterName, 'Send although the short sending limit (3 per 15 minutes) was reached; limits of a day or longer still hold. Needs --reason')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print messages instead of sending them (admin only: a printed code is a real code)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print errors only')

@@ -82,6 +82,9 @@ _safecode() {
             safecode__subcmd__user,add)
                 cmd="safecode__subcmd__user__subcmd__add"
                 ;;
+            safecode__subcmd__user,find)
+                cmd="safecode__subcmd__user__subcmd__find"
+                ;;
             safecode__subcmd__user,list)
                 cmd="safecode__subcmd__user__subcmd__list"
                 ;;
@@ -437,7 +440,7 @@ _safecode() {
             return 0
             ;;
         safecode__subcmd__issue)
-            opts="-q -h --via --db --config --dry-run --json --actor --quiet --help"
+            opts="-q -h --via --override-limit --reason --db --config --dry-run --json --actor --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -445,6 +448,10 @@ _safecode() {
             case "${prev}" in
                 --via)
                     COMPREPLY=($(compgen -W "sms email" -- "${cur}"))
+                    return 0
+                    ;;
+                --reason)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --db)
@@ -665,7 +672,7 @@ _safecode() {
             return 0
             ;;
         safecode__subcmd__user)
-            opts="-q -h --db --config --dry-run --json --actor --quiet --help add list show remove unlock"
+            opts="-q -h --db --config --dry-run --json --actor --quiet --help add list show find remove unlock"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -698,6 +705,36 @@ _safecode() {
             fi
             case "${prev}" in
                 --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        safecode__subcmd__user__subcmd__find)
+            opts="-q -h --limit --db --config --dry-run --json --actor --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --limit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -60,18 +60,19 @@ complete -c safecode -n "__fish_safecode_using_subcommand init" -l dry-run -d 'P
 complete -c safecode -n "__fish_safecode_using_subcommand init" -l json -d 'Print one JSON document on stdout'
 complete -c safecode -n "__fish_safecode_using_subcommand init" -s q -l quiet -d 'Print errors only'
 complete -c safecode -n "__fish_safecode_using_subcommand init" -s h -l help -d 'Print help'
-complete -c safecode -n "__fish_safecode_using_subcommand user; and not __fish_seen_subcommand_from add list show remove unlock" -l db -d 'Database file [default: $XDG_DATA_HOME/safecode/safecode.db, or `database` in the config]' -r -F
-complete -c safecode -n "__fish_safecode_using_subcommand user; and not __fish_seen_subcommand_from add list show remove unlock" -l config -d 'Configuration file [default: /etc/safecode/config.toml, then $XDG_CONFIG_HOME/safecode/config.toml]' -r -F
-complete -c safecode -n "__fish_safecode_using_subcommand user; and not __fish_seen_subcommand_from add list show remove unlock" -l actor -d 'A name for the audit log (e.g. your ticket handle), recorded beside the OS user' -r
-complete -c safecode -n "__fish_safecode_using_subcommand user; and not __fish_seen_subcommand_from add list show remove unlock" -l dry-run -d 'Print messages instead of sending them (admin only: a printed code is a real code)'
-complete -c safecode -n "__fish_safecode_using_subcommand user; and not __fish_seen_subcommand_from add list show remove unlock" -l json -d 'Print one JSON document on stdout'
-complete -c safecode -n "__fish_safecode_using_subcommand user; and not __fish_seen_subcommand_from add list show remove unlock" -s q -l quiet -d 'Print errors only'
-complete -c safecode -n "__fish_safecode_using_subcommand user; and not __fish_seen_subcommand_from add list show remove unlock" -s h -l help -d 'Print help'
-complete -c safecode -n "__fish_safecode_using_subcommand user; and not __fish_seen_subcommand_from add list show remove unlock" -f -a "add" -d 'Add a user'
-complete -c safecode -n "__fish_safecode_using_subcommand user; and not __fish_seen_subcommand_from add list show remove unlock" -f -a "list" -d 'List users, optionally by enrollment state'
-complete -c safecode -n "__fish_safecode_using_subcommand user; and not __fish_seen_subcommand_from add list show remove unlock" -f -a "show" -d 'Show one user, their contacts and state'
-complete -c safecode -n "__fish_safecode_using_subcommand user; and not __fish_seen_subcommand_from add list show remove unlock" -f -a "remove" -d 'Remove a user and everything about them'
-complete -c safecode -n "__fish_safecode_using_subcommand user; and not __fish_seen_subcommand_from add list show remove unlock" -f -a "unlock" -d 'Clear the failure lock'
+complete -c safecode -n "__fish_safecode_using_subcommand user; and not __fish_seen_subcommand_from add list show find remove unlock" -l db -d 'Database file [default: $XDG_DATA_HOME/safecode/safecode.db, or `database` in the config]' -r -F
+complete -c safecode -n "__fish_safecode_using_subcommand user; and not __fish_seen_subcommand_from add list show find remove unlock" -l config -d 'Configuration file [default: /etc/safecode/config.toml, then $XDG_CONFIG_HOME/safecode/config.toml]' -r -F
+complete -c safecode -n "__fish_safecode_using_subcommand user; and not __fish_seen_subcommand_from add list show find remove unlock" -l actor -d 'A name for the audit log (e.g. your ticket handle), recorded beside the OS user' -r
+complete -c safecode -n "__fish_safecode_using_subcommand user; and not __fish_seen_subcommand_from add list show find remove unlock" -l dry-run -d 'Print messages instead of sending them (admin only: a printed code is a real code)'
+complete -c safecode -n "__fish_safecode_using_subcommand user; and not __fish_seen_subcommand_from add list show find remove unlock" -l json -d 'Print one JSON document on stdout'
+complete -c safecode -n "__fish_safecode_using_subcommand user; and not __fish_seen_subcommand_from add list show find remove unlock" -s q -l quiet -d 'Print errors only'
+complete -c safecode -n "__fish_safecode_using_subcommand user; and not __fish_seen_subcommand_from add list show find remove unlock" -s h -l help -d 'Print help'
+complete -c safecode -n "__fish_safecode_using_subcommand user; and not __fish_seen_subcommand_from add list show find remove unlock" -f -a "add" -d 'Add a user'
+complete -c safecode -n "__fish_safecode_using_subcommand user; and not __fish_seen_subcommand_from add list show find remove unlock" -f -a "list" -d 'List users, optionally by enrollment state'
+complete -c safecode -n "__fish_safecode_using_subcommand user; and not __fish_seen_subcommand_from add list show find remove unlock" -f -a "show" -d 'Show one user, their contacts and state'
+complete -c safecode -n "__fish_safecode_using_subcommand user; and not __fish_seen_subcommand_from add list show find remove unlock" -f -a "find" -d 'Find users by phone (typed any way), email, name or username part'
+complete -c safecode -n "__fish_safecode_using_subcommand user; and not __fish_seen_subcommand_from add list show find remove unlock" -f -a "remove" -d 'Remove a user and everything about them'
+complete -c safecode -n "__fish_safecode_using_subcommand user; and not __fish_seen_subcommand_from add list show find remove unlock" -f -a "unlock" -d 'Clear the failure lock'
 complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_subcommand_from add" -l name -d 'Display name' -r
 complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_subcommand_from add" -l db -d 'Database file [default: $XDG_DATA_HOME/safecode/safecode.db, or `database` in the config]' -r -F
 complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_subcommand_from add" -l config -d 'Configuration file [default: /etc/safecode/config.toml, then $XDG_CONFIG_HOME/safecode/config.toml]' -r -F
@@ -101,6 +102,14 @@ complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_
 complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_subcommand_from show" -l json -d 'Print one JSON document on stdout'
 complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print errors only'
 complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_subcommand_from find" -l limit -d 'At most this many users [default: 50; 0 means all]' -r
+complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_subcommand_from find" -l db -d 'Database file [default: $XDG_DATA_HOME/safecode/safecode.db, or `database` in the config]' -r -F
+complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_subcommand_from find" -l config -d 'Configuration file [default: /etc/safecode/config.toml, then $XDG_CONFIG_HOME/safecode/config.toml]' -r -F
+complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_subcommand_from find" -l actor -d 'A name for the audit log (e.g. your ticket handle), recorded beside the OS user' -r
+complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_subcommand_from find" -l dry-run -d 'Print messages instead of sending them (admin only: a printed code is a real code)'
+complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_subcommand_from find" -l json -d 'Print one JSON document on stdout'
+complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_subcommand_from find" -s q -l quiet -d 'Print errors only'
+complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_subcommand_from find" -s h -l help -d 'Print help'
 complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_subcommand_from remove" -l db -d 'Database file [default: $XDG_DATA_HOME/safecode/safecode.db, or `database` in the config]' -r -F
 complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_subcommand_from remove" -l config -d 'Configuration file [default: /etc/safecode/config.toml, then $XDG_CONFIG_HOME/safecode/config.toml]' -r -F
 complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_subcommand_from remove" -l actor -d 'A name for the audit log (e.g. your ticket handle), recorded beside the OS user' -r
@@ -167,9 +176,11 @@ complete -c safecode -n "__fish_safecode_using_subcommand prompt" -s q -l quiet 
 complete -c safecode -n "__fish_safecode_using_subcommand prompt" -s h -l help -d 'Print help'
 complete -c safecode -n "__fish_safecode_using_subcommand issue" -l via -d 'Channel [default: sms if a confirmed phone exists, else email]' -r -f -a "sms\t''
 email\t''"
+complete -c safecode -n "__fish_safecode_using_subcommand issue" -l reason -d 'Why the limit is overridden, for the audit log (e.g. a ticket number)' -r
 complete -c safecode -n "__fish_safecode_using_subcommand issue" -l db -d 'Database file [default: $XDG_DATA_HOME/safecode/safecode.db, or `database` in the config]' -r -F
 complete -c safecode -n "__fish_safecode_using_subcommand issue" -l config -d 'Configuration file [default: /etc/safecode/config.toml, then $XDG_CONFIG_HOME/safecode/config.toml]' -r -F
 complete -c safecode -n "__fish_safecode_using_subcommand issue" -l actor -d 'A name for the audit log (e.g. your ticket handle), recorded beside the OS user' -r
+complete -c safecode -n "__fish_safecode_using_subcommand issue" -l override-limit -d 'Send although the short sending limit (3 per 15 minutes) was reached; limits of a day or longer still hold. Needs --reason'
 complete -c safecode -n "__fish_safecode_using_subcommand issue" -l dry-run -d 'Print messages instead of sending them (admin only: a printed code is a real code)'
 complete -c safecode -n "__fish_safecode_using_subcommand issue" -l json -d 'Print one JSON document on stdout'
 complete -c safecode -n "__fish_safecode_using_subcommand issue" -s q -l quiet -d 'Print errors only'

@@ -275,6 +275,7 @@ impl Request {
                 UserCommand::Add(a) => ("user add", Some(&a.user)),
                 UserCommand::List(_) => ("user list", None),
                 UserCommand::Show(a) => ("user show", Some(&a.user)),
+                UserCommand::Find(_) => ("user find", None),
                 UserCommand::Remove(a) => ("user remove", Some(&a.user)),
                 UserCommand::Unlock(a) => ("user unlock", Some(&a.user)),
             },

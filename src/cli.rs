@@ -119,9 +119,11 @@ Examples:
   safecode issue alice               # to the confirmed phone, else the email
   safecode issue alice --via email
   safecode --dry-run issue alice     # admin: print the message (a real code) instead
+  safecode issue alice --override-limit --reason 'caller on the line, ticket 4711'
 
 Refused (exit 4) for users who are not enrolled, are locked, or have had too many
-codes recently; a failed delivery voids the code (exit 5).")]
+codes recently; a failed delivery voids the code (exit 5) and does not count
+against the sending limit.")]
     Issue(IssueArgs),
     /// Check a reset SafeCode; opens the reset window
     #[command(after_help = "\
@@ -205,6 +207,18 @@ pub enum UserCommand {
     List(UserListArgs),
     /// Show one user, their contacts and state
     Show(UserArg),
+    /// Find users by phone (typed any way), email, name or username part
+    #[command(after_help = "\
+Examples:
+  safecode user find 617.432.2000      # the same as (617) 432-2000 or +16174322000
+  safecode user find 2000              # the last digits of a phone, or any part
+  safecode user find Ann.Smith@gmail.com
+  safecode user find smith
+  safecode --json user find smith
+
+Contacts are masked with the last four digits shown, so the caller can be asked
+to confirm them. Case does not matter.")]
+    Find(UserFindArgs),
     /// Remove a user and everything about them
     Remove(UserRemoveArgs),
     /// Clear the failure lock
@@ -257,6 +271,15 @@ pub struct UserListArgs {
     #[arg(long)]
     pub state: Option<StateArg>,
     /// At most this many users [default: all; 0 also means all]
+    #[arg(long, value_name = "N")]
+    pub limit: Option<u32>,
+}
+
+#[derive(Debug, Args)]
+pub struct UserFindArgs {
+    /// A phone number (any format, or its last digits), an email, or part of a name or username
+    pub text: String,
+    /// At most this many users [default: 50; 0 means all]
     #[arg(long, value_name = "N")]
     pub limit: Option<u32>,
 }
@@ -335,6 +358,13 @@ pub struct IssueArgs {
     /// Channel [default: sms if a confirmed phone exists, else email]
     #[arg(long)]
     pub via: Option<Via>,
+    /// Send although the short sending limit (3 per 15 minutes) was reached; limits
+    /// of a day or longer still hold. Needs --reason
+    #[arg(long, requires = "reason")]
+    pub override_limit: bool,
+    /// Why the limit is overridden, for the audit log (e.g. a ticket number)
+    #[arg(long, value_name = "TEXT", requires = "override_limit")]
+    pub reason: Option<String>,
 }
 
 #[derive(Debug, Args)]

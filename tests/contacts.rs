@@ -378,7 +378,8 @@ fn import_replace_contacts_follows_the_same_rules() {
         "1"
     );
     // --unconfirmed: the replacement is pending, the old phone stays in force.
-    std::fs::write(&csv, format!("username,phone\nmia,{NEW}\n")).unwrap();
+    // With the carrier gateways a new phone needs its carrier.
+    std::fs::write(&csv, format!("username,phone,carrier\nmia,{NEW},verizon\n")).unwrap();
     env.run([
         "import",
         "--replace-contacts",

@@ -269,6 +269,7 @@ fn export_then_import_keeps_unconfirmed_contacts_unconfirmed() {
     );
     // A new database from the same file: the phone waits for confirmation.
     let other = TestEnv::new();
+    other.user("ida");
     other.run(["import", "-"]).stdin(&csv).ok();
     let una = other.run(["--json", "user", "show", "una"]).ok().json();
     assert_eq!(una["phone"]["confirmed"], false);
@@ -353,4 +354,260 @@ fn skip_invalid_that_wrote_rows_exits_0_and_says_how_many_it_rejected() {
     env.run(["import", "--skip-invalid", "-"])
         .stdin("username,phone\nbad,12\n")
         .code(6);
+}
+
+#[test]
+fn user_find_by_phone_typed_any_way_email_name_or_username() {
+    let env = TestEnv::new();
+    env.run(["user", "add", "asmith", "--name", "Ann Smith"])
+        .ok();
+    env.run(["user", "add", "bjones", "--name", "Bob Jones"])
+        .ok();
+    env.run([
+        "enroll",
+        "asmith",
+        "--phone",
+        "+16174322000",
+        "--email",
+        "Ann.Smith@Gmail.com",
+        "--confirmed",
+    ])
+    .ok();
+    env.run(["enroll", "bjones", "--phone", "+16175551234", "--confirmed"])
+        .ok();
+    env.run(["user", "add", "c_100%"]).code(2);
+    let who = |text: &str| -> Vec<String> {
+        env.run(["--json", "user", "find", text])
+            .ok()
+            .json()
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u["username"].as_str().unwrap().to_string())
+            .collect()
+    };
+    for typed in [
+        "617.432.2000",
+        "(617) 432-2000",
+        "+1 617 432 2000",
+        "6174322000",
+        "432-2000",
+        "2000",
+    ] {
+        assert_eq!(who(typed), ["asmith"], "{typed}");
+    }
+    assert_eq!(who("ann.smith@gmail.COM"), ["asmith"]);
+    assert_eq!(who("SMITH"), ["asmith"]);
+    assert_eq!(who("jon"), ["bjones"]);
+    assert_eq!(who("555-1234"), ["bjones"]);
+    assert_eq!(who("s"), ["asmith", "bjones"]);
+    assert!(who("zzz").is_empty());
+    assert!(who("%").is_empty(), "LIKE wildcards are literal");
+    let j = env
+        .run(["--json", "user", "find", "617.432.2000"])
+        .ok()
+        .json();
+    assert_eq!(j[0]["phone"]["number"], "+1 ***-***-2000");
+    assert_eq!(j[0]["email"]["address"], "A***@gmail.com");
+    assert_eq!(j[0]["matched"], serde_json::json!(["phone"]));
+    assert!(!j.to_string().contains("4322000"), "masked: {j}");
+    let d = env.run(["user", "find", "smith"]).ok();
+    d.stdout_has("asmith")
+        .stdout_has("+1 ***-***-2000")
+        .stdout_has("name");
+    d.stdout_lacks("432-2000").stdout_lacks("Ann.Smith@");
+    env.run(["user", "find", "nobody"])
+        .ok()
+        .stdout_has("No user matches");
+    env.run(["user", "find", " "]).code(2);
+    env.run(["-q", "user", "find", "smith"])
+        .ok()
+        .stdout_has("asmith");
+}
+
+#[test]
+fn failed_deliveries_do_not_use_up_the_sending_limit() {
+    let env = TestEnv::new();
+    env.enrolled("gia");
+    env.config("[sms]\ncommand = \"/bin/false\"\n");
+    for _ in 0..4 {
+        env.run(["issue", "gia"]).code(5);
+    }
+    env.config("[sms]\ncommand = \"/bin/true\"\n");
+    env.run(["issue", "gia"]).ok();
+    assert_eq!(env.sql("SELECT count(*) FROM sends"), "1");
+    env.run(["--json", "stats"]).ok();
+    let j = env.run(["--json", "stats"]).ok().json();
+    assert_eq!(j["last_24h"]["failed_to_deliver"], 4);
+    env.run(["stats"]).ok().stdout_has("failed to deliver");
+}
+
+#[test]
+fn an_agent_may_override_the_short_limit_with_a_reason() {
+    let env = TestEnv::new();
+    env.enrolled("hal");
+    for _ in 0..3 {
+        env.issue("hal");
+    }
+    env.run(["--dry-run", "issue", "hal"])
+        .code(4)
+        .stderr_has("--override-limit --reason");
+    env.run(["--dry-run", "issue", "hal", "--override-limit"])
+        .code(2);
+    env.run(["--dry-run", "issue", "hal", "--reason", "x"])
+        .code(2);
+    env.run([
+        "--dry-run",
+        "issue",
+        "hal",
+        "--override-limit",
+        "--reason",
+        " ",
+    ])
+    .code(2)
+    .stderr_has("needs a --reason");
+    env.run([
+        "--dry-run",
+        "issue",
+        "hal",
+        "--override-limit",
+        "--reason",
+        "caller on the line, ticket 4711",
+    ])
+    .ok();
+    assert_eq!(
+        env.sql("SELECT outcome || ' ' || detail FROM audit WHERE action = 'issue.override-limit'"),
+        "ok reason: caller on the line, ticket 4711; passed the limit of 3 in 15m"
+    );
+    // The daily limit still holds.
+    for i in 0..6 {
+        env.run([
+            "--dry-run",
+            "issue",
+            "hal",
+            "--override-limit",
+            "--reason",
+            &format!("t{i}"),
+        ])
+        .ok();
+    }
+    env.run([
+        "--dry-run",
+        "issue",
+        "hal",
+        "--override-limit",
+        "--reason",
+        "again",
+    ])
+    .code(4)
+    .stderr_has("cannot be overridden");
+    assert_eq!(env.sql("SELECT count(*) FROM codes"), "10");
+}
+
+/// Config with SMS through the carrier gateways and email to a sink.
+fn gateway_env() -> (TestEnv, crate::common::servers::Server) {
+    let env = TestEnv::new();
+    let sink = crate::common::servers::Server::smtp_sink(&env.path("mail"), &[]);
+    env.config(&format!(
+        "[email]\nsmtp_url = \"{}\"\nfrom = \"SafeCode <safecode@example.org>\"\n[sms]\nprovider = \"gateway\"\n",
+        sink.smtp_url()
+    ));
+    (env, sink)
+}
+
+#[test]
+fn gateway_phones_without_a_working_carrier_are_refused_at_entry() {
+    let (env, _sink) = gateway_env();
+    env.user("ida");
+    env.run(["enroll", "ida", "--phone", "+16174322000", "--confirmed"])
+        .code(4)
+        .stderr_has("cannot receive codes")
+        .stderr_has("--carrier NAME");
+    env.run([
+        "enroll",
+        "ida",
+        "--phone",
+        "+16174322000",
+        "--carrier",
+        "att",
+        "--confirmed",
+    ])
+    .code(4)
+    .stderr_has("discontinued");
+    env.run([
+        "enroll",
+        "ida",
+        "--phone",
+        "+16174322000",
+        "--carrier",
+        "verizon",
+        "--confirmed",
+    ])
+    .ok();
+    let d = env
+        .run(["import", "-"])
+        .stdin("username,phone,carrier\njo,+16174322001,\nkim,+16174322002,verizon\n")
+        .code(6);
+    d.stdout_has("line 2: carrier: +1 ***-***-2001 cannot receive codes");
+    assert_eq!(
+        env.sql("SELECT count(*) FROM users WHERE username IN ('jo', 'kim')"),
+        "0"
+    );
+    // Without the gateway the same phone is fine.
+    let other = TestEnv::new();
+    other.user("ida");
+    other
+        .run(["enroll", "ida", "--phone", "+16174322000", "--confirmed"])
+        .ok();
+}
+
+#[test]
+fn reset_falls_back_to_a_confirmed_email_and_doctor_counts_unreachable_phones() {
+    let (env, _sink) = gateway_env();
+    env.user("lou");
+    env.run(["enroll", "lou", "--email", "lou@gmail.com", "--confirmed"])
+        .ok();
+    // Registered before the carrier shut its gateway down.
+    env.run([
+        "enroll",
+        "lou",
+        "--phone",
+        "+16174322000",
+        "--carrier",
+        "verizon",
+        "--confirmed",
+    ])
+    .ok();
+    env.sql("UPDATE contacts SET carrier = 'att' WHERE channel = 'sms'");
+    let j = env.run(["--json", "issue", "lou"]).ok().json();
+    assert_eq!(j["channel"], "email");
+    env.run(["issue", "lou", "--via", "sms"])
+        .code(5)
+        .stderr_has("hint: lou has a confirmed email: safecode issue lou --via email");
+    env.run(["doctor"])
+        .exec()
+        .stdout_has("warn  reachable: 1 of 1 phones cannot get codes")
+        .stdout_has("0 without a carrier, 1 with a discontinued");
+}
+
+#[test]
+fn a_number_reentered_without_its_carrier_keeps_it_under_the_gateway() {
+    let (env, _sink) = gateway_env();
+    env.user("may");
+    env.run([
+        "enroll",
+        "may",
+        "--phone",
+        "+16174322000",
+        "--carrier",
+        "verizon",
+        "--confirmed",
+    ])
+    .ok();
+    env.run(["enroll", "may", "--phone", "+16174322000", "--confirmed"])
+        .ok();
+    env.run(["import", "-"])
+        .stdin("username,phone\nmay,+16174322000\n")
+        .ok();
+    assert_eq!(env.sql("SELECT carrier FROM contacts"), "verizon");
 }

@@ -18,3 +18,4 @@ mod packaging;
 mod pty;
 mod races;
 mod security_doc;
+mod sudo;

@@ -140,6 +140,20 @@ fn pick(
     }
 }
 
+/// How the sending limits apply to one issue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Limits<'a> {
+    /// Every `issue_limit` holds.
+    All,
+    /// An agent overrides the short limits for a caller on the line, with a
+    /// reason for the audit log; limits over a day or longer still hold (the
+    /// ceiling against floods and SMS pumping).
+    Override { reason: &'a str },
+}
+
+/// Limits at least this long are not overridden.
+const DAILY: i64 = 24 * 3600;
+
 /// The refusal when no contact of the user waits for confirmation (exit 4).
 pub(crate) fn nothing_to_confirm(username: &str) -> Error {
     error::policy(format!(
@@ -151,14 +165,31 @@ pub(crate) fn nothing_to_confirm(username: &str) -> Error {
 }
 
 /// Checks the sending rate limit; on refusal says when the next code may go out.
-fn rate_limit(tx: &Tx<'_>, ctx: &Ctx, user: &User, now: i64) -> anyhow::Result<Result<(), Error>> {
+/// Returns the limits that `Limits::Override` let through, if any.
+fn rate_limit(
+    tx: &Tx<'_>,
+    ctx: &Ctx,
+    user: &User,
+    now: i64,
+    limits_mode: Limits<'_>,
+) -> anyhow::Result<Result<Vec<String>, Error>> {
     let limits = &ctx.config.policy.issue_limit;
     let longest = limits.iter().map(|l| l.per.as_i64()).max().unwrap_or(0);
+    // Only sends that were delivered (or printed) count: a failed delivery
+    // removes its row, so it cannot trap the caller.
     let sends = tx.sends_since(user.id, now - longest)?;
     let mut next: Option<(i64, u32, i64)> = None;
+    let mut overridden = Vec::new();
     for l in limits {
         let per = l.per.as_i64();
         let recent: Vec<i64> = sends.iter().copied().filter(|t| *t > now - per).collect();
+        if recent.len() >= l.count as usize
+            && matches!(limits_mode, Limits::Override { .. })
+            && per < DAILY
+        {
+            overridden.push(format!("{} in {}", l.count, clock::span(per)));
+            continue;
+        }
         if recent.len() >= l.count as usize {
             // The oldest of the last `count` sends must leave the window first.
             let oldest = recent[l.count as usize - 1];
@@ -169,7 +200,17 @@ fn rate_limit(tx: &Tx<'_>, ctx: &Ctx, user: &User, now: i64) -> anyhow::Result<R
         }
     }
     Ok(match next {
-        None => Ok(()),
+        None => Ok(overridden),
+        Some((at, count, per)) if per >= DAILY && matches!(limits_mode, Limits::Override { .. }) => {
+            Err(error::policy(format!(
+                "rate limited: {} already had {count} codes in {}, a limit that cannot be overridden; the next may be sent at {} (in {})",
+                user.username,
+                clock::span(per),
+                clock::human(at),
+                clock::span(at - now)
+            ))
+            .hint("send a code by another route only after checking identity in person"))
+        }
         Some((at, count, per)) => Err(error::policy(format!(
             "rate limited: {} already had {count} codes in {}; the next may be sent at {} (in {})",
             user.username,
@@ -177,7 +218,14 @@ fn rate_limit(tx: &Tx<'_>, ctx: &Ctx, user: &User, now: i64) -> anyhow::Result<R
             clock::human(at),
             clock::span(at - now)
         ))
-        .hint("this limit protects the person from floods and the institution from SMS fees")),
+        .hint(match limits_mode {
+            Limits::All if per < DAILY => format!(
+                "this limit protects the person from floods and the institution from SMS fees; \
+                 for a caller on the line: safecode issue {} --override-limit --reason TEXT",
+                user.username
+            ),
+            _ => "this limit protects the person from floods and the institution from SMS fees".into(),
+        })),
     })
 }
 
@@ -189,6 +237,18 @@ pub(crate) fn issue(
     sender: &Dispatcher,
     username: &str,
     target: Target,
+) -> anyhow::Result<Issued> {
+    issue_with(ctx, store, sender, username, target, Limits::All)
+}
+
+/// [`issue`] with the sending limits applied as `limits` says.
+pub(crate) fn issue_with(
+    ctx: &Ctx,
+    store: &mut Store,
+    sender: &Dispatcher,
+    username: &str,
+    target: Target,
+    limits: Limits<'_>,
 ) -> anyhow::Result<Issued> {
     let now = clock::now();
     let ttl = ctx.config.policy.code_ttl.as_i64();
@@ -212,22 +272,60 @@ pub(crate) fn issue(
             return Ok(Err(locked_error(&user)));
         }
         let (contacts, pending) = tx.contacts_with_pending(user.id)?;
-        let contact = match pick(&user, &contacts, &pending, target) {
+        let mut contact = match pick(&user, &contacts, &pending, target) {
             Ok(c) => c,
             Err(e) => return Ok(Err(e)),
         };
         let gw = gateway_for(ctx, &contact);
         if let Err(e) = sender.ready_to(contact.channel, &contact.address, gw.as_ref()) {
-            return Ok(Err(e));
+            // A phone that can never get a code (no carrier, a discontinued
+            // gateway): without --via, fall back to a confirmed email; with
+            // --via sms, name the way that works.
+            let email = other_confirmed_email(&contacts, &contact)
+                .filter(|_| matches!(target, Target::Reset { .. }))
+                .filter(|em| sender.ready_to(em.channel, &em.address, None).is_ok());
+            match (email, target) {
+                (Some(em), Target::Reset { via: None }) => contact = em.clone(),
+                (Some(_), _) => {
+                    return Ok(Err(e.hint(format!(
+                        "{} has a confirmed email: safecode issue {} --via email",
+                        user.username, user.username
+                    ))));
+                }
+                (None, _) => return Ok(Err(e)),
+            }
         }
-        if let Err(e) = rate_limit(tx, ctx, &user, now)? {
-            tx.audit(AuditEntry {
-                username: Some(&user.username),
-                action: "issue",
-                outcome: "rate-limited",
-                detail: Some(purpose.as_str().into()),
-            })?;
-            return Ok(Err(e));
+        match rate_limit(tx, ctx, &user, now, limits)? {
+            Err(e) => {
+                tx.audit(AuditEntry {
+                    username: Some(&user.username),
+                    action: "issue",
+                    outcome: "rate-limited",
+                    detail: Some(purpose.as_str().into()),
+                })?;
+                return Ok(Err(e));
+            }
+            Ok(overridden) => {
+                if let Limits::Override { reason } = limits {
+                    tx.audit(AuditEntry {
+                        username: Some(&user.username),
+                        action: "issue.override-limit",
+                        outcome: if overridden.is_empty() {
+                            "not-needed"
+                        } else {
+                            "ok"
+                        },
+                        detail: Some(format!(
+                            "reason: {reason}; {}",
+                            if overridden.is_empty() {
+                                "no limit was reached".to_string()
+                            } else {
+                                format!("passed the limit of {}", overridden.join(", "))
+                            }
+                        )),
+                    })?;
+                }
+            }
         }
         let key = tx.code_key()?;
         let context = code_context(purpose, user.id, &contact.address);
@@ -311,7 +409,8 @@ pub(crate) fn issue(
             let reason = e.message.clone();
             store.write(|tx| {
                 tx.void_code(code_id, "delivery failed", clock::now())?;
-                tx.mark_send_failed(send_id)?;
+                // Not a send: it must not use up the person's allowance.
+                tx.forget_send(send_id)?;
                 tx.audit(AuditEntry {
                     username: Some(&user.username),
                     action: "deliver",
@@ -323,16 +422,39 @@ pub(crate) fn issue(
                     )),
                 })
             })?;
+            let hint = match (
+                purpose,
+                other_confirmed_email(&contacts_after(store, &user)?, &contact),
+            ) {
+                (Purpose::Reset, Some(_)) => format!(
+                    "{} has a confirmed email: safecode issue {} --via email",
+                    user.username, user.username
+                ),
+                _ => e
+                    .hint
+                    .unwrap_or_else(|| "check the delivery settings with `safecode doctor`".into()),
+            };
             Err(error::delivery(format!(
                 "could not deliver the code to {dest}: {reason}; the code was voided"
             ))
-            .hint(
-                e.hint
-                    .unwrap_or_else(|| "check the delivery settings with `safecode doctor`".into()),
-            )
+            .hint(hint)
             .into())
         }
     }
+}
+
+/// The user's confirmed email, when `tried` is their phone.
+fn other_confirmed_email<'c>(contacts: &'c [Contact], tried: &Contact) -> Option<&'c Contact> {
+    if tried.channel != Channel::Sms {
+        return None;
+    }
+    contacts
+        .iter()
+        .find(|c| c.channel == Channel::Email && c.confirmed())
+}
+
+fn contacts_after(store: &mut Store, user: &User) -> anyhow::Result<Vec<Contact>> {
+    store.read(|tx| tx.contacts(user.id))
 }
 
 /// Binds a digest to one purpose, user and destination: a code's digest cannot be

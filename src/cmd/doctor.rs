@@ -13,6 +13,7 @@ use serde_json::json;
 use crate::Ctx;
 use crate::clock;
 use crate::config::{self, Config};
+use crate::contact;
 use crate::error;
 use crate::send::{self, Check, Status};
 use crate::store::{self, Store};
@@ -24,6 +25,7 @@ const PURGE_OVERDUE_SECS: i64 = 24 * 3600;
 pub fn run(ctx: &Ctx) -> anyhow::Result<u8> {
     let mut checks = vec![config_check(ctx), site_check(&ctx.config)];
     checks.extend(database_checks(ctx));
+    checks.extend(deployment_checks(ctx));
     checks.extend(
         send::dispatcher(&ctx.config, ctx.global.dry_run, Box::new(std::io::sink())).check(),
     );
@@ -147,7 +149,7 @@ fn database_checks(ctx: &Ctx) -> Vec<Check> {
         modes_check(path),
     ];
 
-    let store = match Store::inspect(path, ctx.who.clone()) {
+    let mut store = match Store::inspect(path, ctx.who.clone()) {
         Ok(s) => s,
         Err(e) => {
             checks.push(Check::new("schema", Status::Fail, with_hint(&e)));
@@ -197,6 +199,7 @@ fn database_checks(ctx: &Ctx) -> Vec<Check> {
     });
 
     if version == latest {
+        checks.extend(reach_check(ctx, &mut store));
         let now = clock::now();
         checks.push(match store.purge_backlog(now, now - PURGE_OVERDUE_SECS) {
             Ok(b) if b.stale > 0 => Check::new(
@@ -219,6 +222,47 @@ fn database_checks(ctx: &Ctx) -> Vec<Check> {
         });
     }
     checks
+}
+
+/// With SMS through the carrier gateways, phones without a carrier or with a
+/// discontinued (or unknown) one can never get a code: say how many there are.
+fn reach_check(ctx: &Ctx, store: &mut Store) -> Option<Check> {
+    if !super::reach::via_gateway(&ctx.config) {
+        return None;
+    }
+    let rows = match store.read(|tx| tx.contacts_by_channel()) {
+        Ok(r) => r,
+        Err(e) => return Some(Check::new("reachable", Status::Fail, format!("{e:#}"))),
+    };
+    let carriers = contact::carriers(&ctx.config.carriers);
+    let (mut phones, mut no_carrier, mut gone) = (0u64, 0u64, 0u64);
+    for (channel, carrier, _, n) in rows {
+        if channel != "sms" {
+            continue;
+        }
+        phones += n;
+        if carrier.is_empty() {
+            no_carrier += n;
+        } else if super::reach::gateway_of(&carriers, Some(&carrier)).is_none_or(|g| !g.active) {
+            gone += n;
+        }
+    }
+    Some(if no_carrier + gone == 0 {
+        Check::new(
+            "reachable",
+            Status::Ok,
+            format!("all {phones} phones have a carrier with a working gateway"),
+        )
+    } else {
+        Check::new(
+            "reachable",
+            Status::Warn,
+            format!(
+                "{} of {phones} phones cannot get codes through the carrier gateways: {no_carrier} without a carrier, {gone} with a discontinued or unknown one (hint: `safecode stats` lists phones by carrier; `safecode enroll USER --phone NUMBER --carrier NAME`, or register an email)",
+                no_carrier + gone
+            ),
+        )
+    })
 }
 
 /// The database and its `-wal` / `-shm` side files must be private (0600).
@@ -278,4 +322,104 @@ fn size(bytes: u64) -> String {
     } else {
         format!("{} KiB", bytes.div_ceil(1024))
     }
+}
+
+/// The deployment of SPEC §7: who is asking and in which role, the ownership of
+/// what root relies on (configuration, database, `[sms] command`), the groups
+/// `[access]` names, and core dumps off.
+fn deployment_checks(ctx: &Ctx) -> Vec<Check> {
+    use crate::system;
+    let mut checks = vec![Check::new(
+        "access",
+        Status::Ok,
+        format!("you are {}", ctx.who.os_user),
+    )];
+    let as_root = system::effective_uid() == 0;
+    let trusted = |name: &str, what: &str, path: &Path| match system::check_root_owned(path) {
+        Ok(()) => Check::new(
+            name,
+            Status::Ok,
+            format!("{what} {} is root's", path.display()),
+        ),
+        Err(u) if as_root => Check::new(
+            name,
+            Status::Fail,
+            format!(
+                "{what} {}: {u} (hint: chown root:root, chmod go-w)",
+                path.display()
+            ),
+        ),
+        Err(u) => Check::new(
+            name,
+            Status::Warn,
+            format!(
+                "{what} {}: {u} (fine for direct use; not for sudo)",
+                path.display()
+            ),
+        ),
+    };
+    let system_config = Path::new(config::SYSTEM_CONFIG);
+    if system_config.exists() {
+        let mut c = trusted("config owner", "configuration", system_config);
+        if c.status == Status::Ok
+            && std::fs::metadata(system_config).is_ok_and(|m| m.mode() & 0o004 != 0)
+        {
+            c = Check::new(
+                "config owner",
+                Status::Warn,
+                format!(
+                    "{} is readable by everyone; chmod 600 it if it holds a password",
+                    system_config.display()
+                ),
+            );
+        }
+        checks.push(c);
+    }
+    if ctx.db_path.exists() {
+        checks.push(trusted("database owner", "database", &ctx.db_path));
+    }
+    if let Some(cmd) = &ctx.config.sms.command
+        && cmd.is_absolute()
+    {
+        checks.push(trusted("sms command owner", "[sms] command", cmd));
+    }
+    let access = &ctx.config.access;
+    let listed: Vec<&String> = access.admins.iter().chain(&access.agents).collect();
+    if listed.is_empty() && as_root {
+        checks.push(Check::new(
+            "access groups",
+            Status::Warn,
+            "[access] names no admins or agents: through sudo everyone is `self`",
+        ));
+    }
+    for entry in listed {
+        let (exists, what) = match entry.strip_prefix('%') {
+            Some(g) => (system::group_id(g).is_some(), format!("group {g}")),
+            None => (
+                system::account_by_name(entry).is_some(),
+                format!("user {entry}"),
+            ),
+        };
+        checks.push(if exists {
+            Check::new("access groups", Status::Ok, format!("{what} exists"))
+        } else {
+            Check::new(
+                "access groups",
+                Status::Fail,
+                format!(
+                    "[access] names {what}, which does not exist (hint: groupadd / fix the name)"
+                ),
+            )
+        });
+    }
+    checks.push(if system::hardened() {
+        Check::new(
+            "core dumps",
+            Status::Ok,
+            "off (not dumpable, RLIMIT_CORE 0)",
+        )
+    } else {
+        Check::new("core dumps", Status::Warn, "could not be turned off")
+    });
+    checks
 }

@@ -450,7 +450,7 @@ pub fn run(a: EnrollArgs, ctx: &Ctx) -> anyhow::Result<u8> {
             .collect::<Vec<_>>()
             .join("; ");
         let mut err = error::Error::new(if policy { Kind::Policy } else { Kind::Usage }, msg);
-        if policy {
+        if errs.iter().any(|e| e.policy && e.column == "email") {
             err = err.hint("register a personal or affiliate address outside the institution");
         }
         err
@@ -475,6 +475,13 @@ pub fn run(a: EnrollArgs, ctx: &Ctx) -> anyhow::Result<u8> {
     let (user, changes) = store.write(|tx| {
         let user = find_user(tx, &a.user)?;
         let changes = apply(tx, &user, &new, a.confirmed, true, "enroll")?;
+        // Refused after planning, so a number re-entered without --carrier keeps
+        // its stored carrier; the error rolls the write back.
+        if let Some(why) = super::reach::refused_phone(&ctx.config, &carriers, &changes) {
+            return Err(error::policy(why)
+                .hint("give the phone's carrier with --carrier NAME (see `safecode carriers`), or register an email")
+                .into());
+        }
         Ok((user, changes))
     })?;
     super::confirm::after_enroll(ctx, &mut store, &sender, &user, &changes, false)?;

@@ -514,11 +514,13 @@ impl Summary {
     }
 }
 
-struct Options {
+struct Options<'a> {
     write: bool,
     skip_invalid: bool,
     confirmed: bool,
     replace: bool,
+    cfg: &'a Config,
+    carriers: &'a [Carrier],
 }
 
 /// What a row changes: each contact vouched for (confirmed) unless `--unconfirmed`
@@ -561,10 +563,16 @@ fn store_row(bw: &BulkWriter<'_>, row: &Row, o: &Options, s: &mut Summary) -> an
     let writing = o.write && (s.rejected == 0 || o.skip_invalid);
     // Most rows of a large import are new users: add first, look up only if the
     // name is taken. A new user has no contacts, so nothing to look up or refuse.
-    if writing && let Some(user) = bw.add_user_if_new(&row.username, row.name.as_deref())? {
+    // A phone that can never get a code is refused (a row problem); such a row
+    // takes the slow path, where a number the user already has keeps its carrier.
+    let fresh = plan_row(&[], &[], row, o)?;
+    let reachable = super::reach::refused_phone(o.cfg, o.carriers, &fresh).is_none();
+    if writing
+        && reachable
+        && let Some(user) = bw.add_user_if_new(&row.username, row.name.as_deref())?
+    {
         s.created += 1;
-        let changes = plan_row(&[], &[], row, o)?;
-        return enroll::write(tx, bw, &user, &changes, "import", AuditEach::Replacements);
+        return enroll::write(tx, bw, &user, &fresh, "import", AuditEach::Replacements);
     }
     let user = tx.user(&row.username)?;
     let (existing, pending) = match &user {
@@ -592,6 +600,15 @@ fn store_row(bw: &BulkWriter<'_>, row: &Row, o: &Options, s: &mut Summary) -> an
             return Err(e);
         }
     };
+    if let Some(why) = super::reach::refused_phone(o.cfg, o.carriers, &changes) {
+        s.rejected += 1;
+        s.problem(Problem {
+            line: row.line,
+            column: Some("carrier"),
+            message: why,
+        });
+        return Ok(());
+    }
     let rename = match (&row.name, &user) {
         (Some(n), Some(u)) => u.name.as_deref() != Some(n.as_str()),
         _ => false,
@@ -652,6 +669,8 @@ pub fn run(a: ImportArgs, ctx: &Ctx) -> anyhow::Result<u8> {
         skip_invalid: a.skip_invalid,
         confirmed: !a.unconfirmed,
         replace: a.replace_contacts,
+        cfg: &ctx.config,
+        carriers: &carriers,
     };
     let bar = progress_bar(ctx, size);
     let cfg = &ctx.config;

@@ -5,6 +5,7 @@ use crate::Ctx;
 use crate::channel::Channel;
 use crate::cli::{IssueArgs, Via};
 use crate::clock;
+use crate::error;
 
 pub(crate) fn via(v: Option<Via>) -> Option<Channel> {
     v.map(|v| match v {
@@ -15,14 +16,31 @@ pub(crate) fn via(v: Option<Via>) -> Option<Channel> {
 
 pub fn run(a: IssueArgs, ctx: &Ctx) -> anyhow::Result<u8> {
     super::valid_username(&a.user)?;
+    let limits = match (a.override_limit, a.reason.as_deref().map(str::trim)) {
+        (false, _) => codes::Limits::All,
+        (true, Some(r)) if !r.is_empty() && !r.chars().any(char::is_control) => {
+            if r.chars().count() > 200 {
+                return Err(error::usage("--reason is longer than 200 characters").into());
+            }
+            codes::Limits::Override { reason: r }
+        }
+        (true, _) => {
+            return Err(
+                error::usage("--override-limit needs a --reason for the audit log")
+                    .hint("e.g. --reason 'caller on the line, ticket 4711'")
+                    .into(),
+            );
+        }
+    };
     let sender = codes::sender(ctx);
     let mut store = ctx.open()?;
-    let issued = codes::issue(
+    let issued = codes::issue_with(
         ctx,
         &mut store,
         &sender,
         &a.user,
         Target::Reset { via: via(a.via) },
+        limits,
     )?;
     if ctx.out.json {
         ctx.out.json(&issued)?;

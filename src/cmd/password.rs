@@ -5,6 +5,7 @@
 use std::io::{BufRead, IsTerminal, Read};
 
 use dialoguer::Password;
+use zeroize::Zeroizing;
 
 use crate::Ctx;
 use crate::error;
@@ -13,8 +14,9 @@ use crate::password::{self, Policy};
 /// Longest line read from stdin; anything longer is refused before any work.
 const MAX_STDIN: u64 = 64 * 1024;
 
-/// Reads one line from stdin (without its line ending).
-pub(crate) fn from_stdin() -> anyhow::Result<String> {
+/// Reads one line from stdin (without its line ending). The password and the
+/// buffer it was read into are wiped when dropped.
+pub(crate) fn from_stdin() -> anyhow::Result<Zeroizing<String>> {
     if std::io::stdin().is_terminal() {
         // Reading a visible password from a terminal would echo it.
         return Err(
@@ -23,14 +25,14 @@ pub(crate) fn from_stdin() -> anyhow::Result<String> {
                 .into(),
         );
     }
-    let mut line = String::new();
+    let mut line = Zeroizing::new(String::new());
     std::io::stdin()
         .lock()
         .take(MAX_STDIN)
         .read_line(&mut line)
         .map_err(|e| error::usage(format!("cannot read the password from stdin: {e}")))?;
     let pw = line.strip_suffix('\n').unwrap_or(&line);
-    let pw = pw.strip_suffix('\r').unwrap_or(pw).to_string();
+    let pw = Zeroizing::new(pw.strip_suffix('\r').unwrap_or(pw).to_string());
     if pw.is_empty() {
         return Err(error::usage("no password on stdin")
             .hint("echo the new password into the command, one line")
@@ -39,12 +41,13 @@ pub(crate) fn from_stdin() -> anyhow::Result<String> {
     Ok(pw)
 }
 
-/// A hidden prompt with confirmation, on the terminal.
-pub(crate) fn prompt(what: &str) -> anyhow::Result<String> {
+/// A hidden prompt with confirmation, on the terminal; wiped when dropped.
+pub(crate) fn prompt(what: &str) -> anyhow::Result<Zeroizing<String>> {
     Password::new()
         .with_prompt(what)
         .with_confirmation("Repeat it", "The two entries differ; try again")
         .interact()
+        .map(Zeroizing::new)
         .map_err(|e| error::other(format!("prompt: {e}")).into())
 }
 
@@ -66,15 +69,17 @@ pub(crate) fn check(
     candidate: &str,
     context: &[&str],
     current_phc: Option<&str>,
-) -> anyhow::Result<String> {
+) -> anyhow::Result<Zeroizing<String>> {
     let policy = Policy {
         min_length: ctx.config.password.min_length,
         max_length: 128,
     };
     let context: Vec<&str> = context.iter().copied().filter(|s| !s.is_empty()).collect();
-    password::check(candidate, &policy, &context, current_phc).map_err(|w| {
-        error::policy(format!("password refused: {w}"))
-            .hint("a long phrase of unrelated words works well; no composition rules apply")
-            .into()
-    })
+    password::check(candidate, &policy, &context, current_phc)
+        .map(Zeroizing::new)
+        .map_err(|w| {
+            error::policy(format!("password refused: {w}"))
+                .hint("a long phrase of unrelated words works well; no composition rules apply")
+                .into()
+        })
 }

@@ -68,17 +68,47 @@ pub fn run(a: SelfUserArg, ctx: &Ctx) -> anyhow::Result<u8> {
         return Ok(0);
     }
     let new = ask_contacts(ctx)?;
+    let carriers = contact::carriers(&ctx.config.carriers);
     let changes = store.write(|tx| {
         let u = find_user(tx, &a.user)?;
-        enroll::apply(tx, &u, &new, false, true, "prompt")
+        let changes = enroll::apply(tx, &u, &new, false, true, "prompt")?;
+        // `ask_contacts` already asked again for such a phone; this covers a number
+        // re-entered as it was, with a carrier that has since stopped.
+        if super::reach::refused_phone(&ctx.config, &carriers, &changes).is_some() {
+            return Err(error::policy(
+                "text messages cannot be sent to this phone; please register a personal email",
+            )
+            .into());
+        }
+        Ok(changes)
     })?;
     for c in changes.iter().filter(|c| c.is_change()) {
         ctx.out
             .say(&format!("Registered {}.", describe_contact(c.current())))?;
     }
     let sender = super::codes::sender(ctx);
-    super::confirm::after_enroll(ctx, &mut store, &sender, &user, &changes, true)?;
+    super::confirm::after_enroll(ctx, &mut store, &sender, &user, &changes, true)
+        .map_err(|e| for_the_person(ctx, e))?;
     Ok(0)
+}
+
+/// The person at the login prompt is not the admin: a failure tells them whom to
+/// call, never which configuration key to set.
+fn for_the_person(ctx: &Ctx, e: anyhow::Error) -> anyhow::Error {
+    let Some(err) = error::find(&e) else {
+        return e;
+    };
+    let message = match err.kind {
+        error::Kind::Delivery => "your confirmation code could not be sent".to_string(),
+        error::Kind::Other => "registration could not be completed".to_string(),
+        _ => err.message.clone(),
+    };
+    error::Error::new(err.kind, message)
+        .hint(format!(
+            "please call the help desk at {}",
+            ctx.config.helpdesk
+        ))
+        .into()
 }
 
 /// What a person hears after a skip: how many remain, or that it was the last.
@@ -124,6 +154,15 @@ fn ask_contacts(ctx: &Ctx) -> anyhow::Result<enroll::NewContacts> {
                 .interact_text()
                 .map_err(|e| error::other(format!("prompt: {e}")))?
         };
+        if !phone.trim().is_empty()
+            && let Ok(e164) = contact::parse_phone(&phone, &cfg.default_region)
+        {
+            let id = contact::find_carrier(&carriers, &carrier).map(|c| c.id.clone());
+            if let Some(msg) = super::reach::for_the_person(cfg, &carriers, &e164, id.as_deref()) {
+                eprintln!("{msg}");
+                continue;
+            }
+        }
         let email: String = Input::new()
             .with_prompt("Personal email outside the institution (Enter to skip)")
             .allow_empty(true)

@@ -15,6 +15,7 @@ pub fn run(c: UserCommand, ctx: &Ctx) -> anyhow::Result<u8> {
         UserCommand::Add(a) => add(a, ctx),
         UserCommand::List(a) => list(a, ctx),
         UserCommand::Show(a) => show(a, ctx),
+        UserCommand::Find(a) => super::find::run(a, ctx),
         UserCommand::Remove(a) => remove(a, ctx),
         UserCommand::Unlock(a) => unlock(a, ctx),
     }

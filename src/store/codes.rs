@@ -105,6 +105,15 @@ impl Tx<'_> {
         Ok(self.tx.last_insert_rowid())
     }
 
+    /// Removes the record of a send whose delivery failed: it counts neither for
+    /// the rate limit nor for fees (the audit log keeps the failure).
+    pub fn forget_send(&self, send_id: i64) -> anyhow::Result<()> {
+        self.tx
+            .execute("DELETE FROM sends WHERE id = ?1", [send_id])
+            .db()?;
+        Ok(())
+    }
+
     pub fn mark_send_failed(&self, send_id: i64) -> anyhow::Result<()> {
         self.tx
             .execute("UPDATE sends SET ok = 0 WHERE id = ?1", [send_id])

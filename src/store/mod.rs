@@ -10,6 +10,7 @@
 mod audit;
 mod bulk;
 mod codes;
+mod find;
 mod health;
 mod users;
 
@@ -25,6 +26,7 @@ use crate::who::Who;
 pub use audit::{AuditEntry, AuditRow};
 pub use bulk::{BulkWriter, ExportRow, ImportNotice, PURGE_BATCH, PurgeKind};
 pub use codes::{CodeRow, NewCode, Purpose};
+pub use find::{FindTerms, Found};
 pub use health::PurgeBacklog;
 pub use users::{Contact, ContactSink, User, UserFilter};
 

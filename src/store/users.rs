@@ -67,6 +67,7 @@ macro_rules! user_cols {
     };
 }
 const USER_COLS: &str = user_cols!();
+pub(super) use user_cols;
 
 /// Inserts or replaces a user's contact on a channel: `?1` user id, then channel,
 /// address, carrier, preferred, confirmed_at, created_at.
@@ -90,7 +91,7 @@ impl ContactSink for Tx<'_> {
     }
 }
 
-fn user_from(r: &Row<'_>) -> rusqlite::Result<User> {
+pub(super) fn user_from(r: &Row<'_>) -> rusqlite::Result<User> {
     Ok(User {
         id: r.get(0)?,
         username: r.get(1)?,

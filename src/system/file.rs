@@ -79,20 +79,18 @@ pub fn check_root_owned(path: &Path) -> Result<(), Untrusted> {
         path: path.to_path_buf(),
         why: format!("cannot be resolved: {e}"),
     })?;
-    let mut first = true;
     for p in real.ancestors() {
         let meta = std::fs::metadata(p).map_err(|e| Untrusted {
             path: p.to_path_buf(),
             why: format!("cannot be read: {e}"),
         })?;
         let sticky_dir = meta.is_dir() && meta.mode() & 0o1000 != 0;
-        if let Some(why) = fault(meta.uid(), meta.mode(), first || !sticky_dir) {
+        if let Some(why) = fault(meta.uid(), meta.mode(), !sticky_dir) {
             return Err(Untrusted {
                 path: p.to_path_buf(),
                 why,
             });
         }
-        first = false;
     }
     Ok(())
 }
