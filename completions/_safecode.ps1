@@ -44,13 +44,14 @@ Register-ArgumentCompleter -Native -CommandName 'safecode' -ScriptBlock {
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check a reset SafeCode; opens the reset window')
             [CompletionResult]::new('set-password', 'set-password', [CompletionResultType]::ParameterValue, 'Set a new password inside the reset window')
             [CompletionResult]::new('reset', 'reset', [CompletionResultType]::ParameterValue, 'Interactive: issue a code, take it back, set the password')
-            [CompletionResult]::new('authenticate', 'authenticate', [CompletionResultType]::ParameterValue, 'Read a password on stdin; exit 0 if it matches, 7 if not')
+            [CompletionResult]::new('authenticate', 'authenticate', [CompletionResultType]::ParameterValue, 'Read a password on stdin; exit 0 if it matches, 7 if not, 12 if it must be changed')
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Bulk-import users and contacts from CSV')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Export users and contacts as CSV (the import format) or JSON')
             [CompletionResult]::new('purge', 'purge', [CompletionResultType]::ParameterValue, 'Delete codes and reset windows that can no longer be used, and old audit rows')
             [CompletionResult]::new('stats', 'stats', [CompletionResultType]::ParameterValue, 'Enrollment and code figures; --prometheus for node_exporter')
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Show the audit log, newest first; --verify checks its hash chain')
             [CompletionResult]::new('carriers', 'carriers', [CompletionResultType]::ParameterValue, 'Known mobile carriers and their email-to-SMS gateways')
+            [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'A consistent copy of the database while agents work, checked before it is kept')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check the database, file permissions, configuration and delivery')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write shell completions or man pages (for packagers)')
             break
@@ -383,6 +384,18 @@ Register-ArgumentCompleter -Native -CommandName 'safecode' -ScriptBlock {
             break
         }
         'safecode;carriers' {
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file [default: $XDG_DATA_HOME/safecode/safecode.db, or `database` in the config]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: /etc/safecode/config.toml, then $XDG_CONFIG_HOME/safecode/config.toml]')
+            [CompletionResult]::new('--actor', '--actor', [CompletionResultType]::ParameterName, 'A name for the audit log (e.g. your ticket handle), recorded beside the OS user')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print messages instead of sending them (admin only: a printed code is a real code)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print errors only')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print errors only')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'safecode;backup' {
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'Database file [default: $XDG_DATA_HOME/safecode/safecode.db, or `database` in the config]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Configuration file [default: /etc/safecode/config.toml, then $XDG_CONFIG_HOME/safecode/config.toml]')
             [CompletionResult]::new('--actor', '--actor', [CompletionResultType]::ParameterName, 'A name for the audit log (e.g. your ticket handle), recorded beside the OS user')

@@ -22,6 +22,9 @@ _safecode() {
             safecode,authenticate)
                 cmd="safecode__subcmd__authenticate"
                 ;;
+            safecode,backup)
+                cmd="safecode__subcmd__backup"
+                ;;
             safecode,carriers)
                 cmd="safecode__subcmd__carriers"
                 ;;
@@ -104,7 +107,7 @@ _safecode() {
 
     case "${cmd}" in
         safecode)
-            opts="-q -h -V --db --config --dry-run --json --actor --quiet --help --version init user enroll confirm unenroll skip check prompt issue verify set-password reset authenticate import export purge stats audit carriers doctor generate"
+            opts="-q -h -V --db --config --dry-run --json --actor --quiet --help --version init user enroll confirm unenroll skip check prompt issue verify set-password reset authenticate import export purge stats audit carriers backup doctor generate"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -164,6 +167,32 @@ _safecode() {
             return 0
             ;;
         safecode__subcmd__authenticate)
+            opts="-q -h --db --config --dry-run --json --actor --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --actor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        safecode__subcmd__backup)
             opts="-q -h --db --config --dry-run --json --actor --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -44,13 +44,14 @@ complete -c safecode -n "__fish_safecode_needs_command" -f -a "issue" -d 'Send a
 complete -c safecode -n "__fish_safecode_needs_command" -f -a "verify" -d 'Check a reset SafeCode; opens the reset window'
 complete -c safecode -n "__fish_safecode_needs_command" -f -a "set-password" -d 'Set a new password inside the reset window'
 complete -c safecode -n "__fish_safecode_needs_command" -f -a "reset" -d 'Interactive: issue a code, take it back, set the password'
-complete -c safecode -n "__fish_safecode_needs_command" -f -a "authenticate" -d 'Read a password on stdin; exit 0 if it matches, 7 if not'
+complete -c safecode -n "__fish_safecode_needs_command" -f -a "authenticate" -d 'Read a password on stdin; exit 0 if it matches, 7 if not, 12 if it must be changed'
 complete -c safecode -n "__fish_safecode_needs_command" -f -a "import" -d 'Bulk-import users and contacts from CSV'
 complete -c safecode -n "__fish_safecode_needs_command" -f -a "export" -d 'Export users and contacts as CSV (the import format) or JSON'
 complete -c safecode -n "__fish_safecode_needs_command" -f -a "purge" -d 'Delete codes and reset windows that can no longer be used, and old audit rows'
 complete -c safecode -n "__fish_safecode_needs_command" -f -a "stats" -d 'Enrollment and code figures; --prometheus for node_exporter'
 complete -c safecode -n "__fish_safecode_needs_command" -f -a "audit" -d 'Show the audit log, newest first; --verify checks its hash chain'
 complete -c safecode -n "__fish_safecode_needs_command" -f -a "carriers" -d 'Known mobile carriers and their email-to-SMS gateways'
+complete -c safecode -n "__fish_safecode_needs_command" -f -a "backup" -d 'A consistent copy of the database while agents work, checked before it is kept'
 complete -c safecode -n "__fish_safecode_needs_command" -f -a "doctor" -d 'Check the database, file permissions, configuration and delivery'
 complete -c safecode -n "__fish_safecode_needs_command" -f -a "generate" -d 'Write shell completions or man pages (for packagers)'
 complete -c safecode -n "__fish_safecode_using_subcommand init" -l db -d 'Database file [default: $XDG_DATA_HOME/safecode/safecode.db, or `database` in the config]' -r -F
@@ -273,6 +274,13 @@ complete -c safecode -n "__fish_safecode_using_subcommand carriers" -l dry-run -
 complete -c safecode -n "__fish_safecode_using_subcommand carriers" -l json -d 'Print one JSON document on stdout'
 complete -c safecode -n "__fish_safecode_using_subcommand carriers" -s q -l quiet -d 'Print errors only'
 complete -c safecode -n "__fish_safecode_using_subcommand carriers" -s h -l help -d 'Print help'
+complete -c safecode -n "__fish_safecode_using_subcommand backup" -l db -d 'Database file [default: $XDG_DATA_HOME/safecode/safecode.db, or `database` in the config]' -r -F
+complete -c safecode -n "__fish_safecode_using_subcommand backup" -l config -d 'Configuration file [default: /etc/safecode/config.toml, then $XDG_CONFIG_HOME/safecode/config.toml]' -r -F
+complete -c safecode -n "__fish_safecode_using_subcommand backup" -l actor -d 'A name for the audit log (e.g. your ticket handle), recorded beside the OS user' -r
+complete -c safecode -n "__fish_safecode_using_subcommand backup" -l dry-run -d 'Print messages instead of sending them (admin only: a printed code is a real code)'
+complete -c safecode -n "__fish_safecode_using_subcommand backup" -l json -d 'Print one JSON document on stdout'
+complete -c safecode -n "__fish_safecode_using_subcommand backup" -s q -l quiet -d 'Print errors only'
+complete -c safecode -n "__fish_safecode_using_subcommand backup" -s h -l help -d 'Print help'
 complete -c safecode -n "__fish_safecode_using_subcommand doctor" -l db -d 'Database file [default: $XDG_DATA_HOME/safecode/safecode.db, or `database` in the config]' -r -F
 complete -c safecode -n "__fish_safecode_using_subcommand doctor" -l config -d 'Configuration file [default: /etc/safecode/config.toml, then $XDG_CONFIG_HOME/safecode/config.toml]' -r -F
 complete -c safecode -n "__fish_safecode_using_subcommand doctor" -l actor -d 'A name for the audit log (e.g. your ticket handle), recorded beside the OS user' -r

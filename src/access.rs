@@ -302,6 +302,7 @@ impl Request {
             Command::Audit(a) => ("audit", a.user.as_deref()),
             Command::Carriers => ("carriers", None),
             Command::Doctor => ("doctor", None),
+            Command::Backup(_) => ("backup", None),
             Command::Generate(_) => ("generate", None),
         };
         Request {

@@ -142,8 +142,11 @@ Examples:
   safecode set-password alice --generate         # print a passphrase to change at login
   printf '%s\\n' \"$NEW\" | safecode set-password alice --password-stdin
 
-Refused (exit 4) outside the reset window or for a weak password. Every confirmed
-contact of the user is told that the password changed.")]
+Refused (exit 4) outside the reset window or for a weak password. The password is
+set at `[password] target`: safecode's database (builtin), an LDAP directory or a
+site program; a refusal by the directory's own policy is exit 4 with its message, a
+target that fails (exit 1) leaves the window open for a retry. Every confirmed
+contact of the user is told that the password changed, after the target said yes.")]
     SetPassword(SetPasswordArgs),
     /// Interactive: issue a code, take it back, set the password
     #[command(after_help = "\
@@ -155,7 +158,19 @@ Examples:
 The agent reads the code the caller gives back, then types the new password twice
 (hidden). For scripts use `issue`, `verify` and `set-password` instead.")]
     Reset(ResetArgs),
-    /// Read a password on stdin; exit 0 if it matches, 7 if not
+    /// Read a password on stdin; exit 0 if it matches, 7 if not, 12 if it must be changed
+    #[command(after_help = "\
+Examples:
+  printf '%s\\n' \"$PASSWORD\" | safecode authenticate alice
+  printf '%s\\n' \"$PASSWORD\" | sudo -n safecode authenticate   # the caller's own account
+
+Checks the password where it lives (`[password] target`: the builtin hash, or a
+bind to the LDAP directory). One trailing newline, or one NUL byte as older
+pam_exec releases write, is not part of the password.
+
+Exit 0: it matches. 7: it does not, the user does not exist, or the user is locked
+(the same words for all three; each wrong password counts towards the lock). 12: it
+matches, but the password must be changed now (a generated one).")]
     Authenticate(SelfUserArg),
     /// Bulk-import users and contacts from CSV
     #[command(after_help = "\
@@ -192,6 +207,18 @@ Examples:
     Audit(AuditArgs),
     /// Known mobile carriers and their email-to-SMS gateways
     Carriers,
+    /// A consistent copy of the database while agents work, checked before it is kept
+    #[command(after_help = "\
+Examples:
+  safecode backup /var/backups/safecode/safecode.db
+  # crontab (% must be escaped): a copy per weekday, kept a week
+  30 2 * * *  /usr/bin/safecode -q backup /var/backups/safecode/safecode-$(date +\\%a).db
+
+SQLite's online backup: agents and cron jobs go on working. The copy is written
+mode 0600 beside FILE, opened, its integrity and audit chain checked (as `audit
+--verify` does), and only then renamed to FILE, replacing an older copy. Restore
+by stopping safecode's users and copying FILE back, mode 0600.")]
+    Backup(BackupArgs),
     /// Check the database, file permissions, configuration and delivery
     Doctor,
     /// Write shell completions or man pages (for packagers)
@@ -431,6 +458,12 @@ pub struct ExportArgs {
     /// Start the CSV with a UTF-8 byte-order mark, so Excel shows accented names right
     #[arg(long)]
     pub excel: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// Where to write the copy (replaced only once the new copy checks out)
+    pub file: PathBuf,
 }
 
 #[derive(Debug, Args)]

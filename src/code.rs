@@ -72,15 +72,9 @@ impl fmt::Debug for Code {
 
 impl Drop for Code {
     fn drop(&mut self) {
-        // Taking the String out as bytes is safe; the volatile writes keep the compiler
-        // from eliding stores to memory that is about to be freed. Best effort only:
-        // copies made by callers (message bodies, terminal buffers) are beyond reach.
-        let mut bytes = std::mem::take(&mut self.0).into_bytes();
-        for b in bytes.iter_mut() {
-            // SAFETY: `b` is a valid, aligned, exclusive reference to an initialised u8.
-            unsafe { std::ptr::write_volatile(b, 0) };
-        }
-        std::sync::atomic::compiler_fence(std::sync::atomic::Ordering::SeqCst);
+        // zeroize's writes are not optimised away. Best effort only: copies made
+        // by callers (message bodies, terminal buffers) are beyond reach.
+        zeroize::Zeroize::zeroize(&mut self.0);
     }
 }
 

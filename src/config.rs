@@ -101,6 +101,48 @@ pub struct IssueLimit {
 pub struct PasswordConfig {
     pub min_length: usize,
     pub argon2: Argon2Config,
+    /// Where passwords are set and checked: `builtin` (the default: argon2id in
+    /// safecode's database), `ldap` or `command` (SPEC §8).
+    pub target: Option<String>,
+    /// For `target = "command"`: the program, given the username as its only
+    /// argument and the new password on stdin.
+    pub command: Option<PathBuf>,
+    /// For `target = "command"`: how long the program may take (default 30s).
+    pub command_timeout: Option<Secs>,
+    /// For `target = "ldap"`.
+    pub ldap: Option<LdapConfig>,
+}
+
+/// `[password.ldap]`: the directory that holds the passwords.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct LdapConfig {
+    /// `ldaps://host` or `ldap://host` (with `starttls = true`, or to a loopback
+    /// address only).
+    pub url: String,
+    /// Where users are searched for, e.g. `ou=people,dc=example,dc=org`.
+    pub base_dn: String,
+    /// The search filter; `{username}` is replaced by the escaped username.
+    pub user_filter: Option<String>,
+    /// The service account that searches and sets passwords.
+    pub bind_dn: String,
+    /// A root-owned 0600 file holding the service account's password;
+    /// `SAFECODE_LDAP_PASSWORD` is read instead when this is not set.
+    pub bind_password_file: Option<PathBuf>,
+    /// `exop` (RFC 3062 Password Modify, OpenLDAP and most servers) or `ad`
+    /// (replace `unicodePwd`, Active Directory).
+    pub mode: Option<String>,
+    /// Upgrade an `ldap://` connection with StartTLS.
+    pub starttls: bool,
+    /// PEM file of the CA(s) that sign the directory's certificate; the system's
+    /// roots when not set.
+    pub ca_file: Option<PathBuf>,
+    /// How long to wait for the TCP and TLS connection (default 5s).
+    pub connect_timeout: Option<Secs>,
+    /// How long each LDAP operation may take (default 10s).
+    pub timeout: Option<Secs>,
+    /// An entry `doctor` looks up (never changes) to prove the search works.
+    pub doctor_user: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
@@ -215,6 +257,10 @@ impl Default for PasswordConfig {
         PasswordConfig {
             min_length: 12,
             argon2: Argon2Config::default(),
+            target: None,
+            command: None,
+            command_timeout: None,
+            ldap: None,
         }
     }
 }
@@ -292,6 +338,7 @@ impl Config {
             }
         })?;
         cfg.validate()?;
+        cfg.validate_target()?;
         Ok(cfg)
     }
 
@@ -363,6 +410,82 @@ impl Config {
                 "sms.provider",
                 "must be \"gateway\", \"http\" or \"command\"",
             ));
+        }
+        Ok(())
+    }
+}
+
+impl Config {
+    /// The `[password]` target keys (SPEC §8): the kind, and what that kind needs.
+    /// Connection details are checked when the target is used (and by `doctor`).
+    pub fn validate_target(&self) -> Result<(), Error> {
+        let p = &self.password;
+        let bad = |key: &str, why: &str| error::other(format!("config: {key}: {why}"));
+        match p.target.as_deref().unwrap_or("builtin") {
+            "builtin" => {}
+            "command" => match &p.command {
+                Some(c) if c.is_absolute() => {}
+                Some(_) => {
+                    return Err(bad("password.command", "must be an absolute path"));
+                }
+                None => {
+                    return Err(bad(
+                        "password.command",
+                        "target = \"command\" needs command = \"/path/to/program\"",
+                    ));
+                }
+            },
+            "ldap" => {
+                let Some(l) = &p.ldap else {
+                    return Err(bad(
+                        "password.ldap",
+                        "target = \"ldap\" needs a [password.ldap] table with url, base_dn and bind_dn",
+                    ));
+                };
+                for (key, value) in [
+                    ("password.ldap.url", &l.url),
+                    ("password.ldap.base_dn", &l.base_dn),
+                    ("password.ldap.bind_dn", &l.bind_dn),
+                ] {
+                    if value.trim().is_empty() {
+                        return Err(bad(key, "must be set"));
+                    }
+                }
+                if let Some(f) = &l.user_filter
+                    && !f.contains("{username}")
+                {
+                    return Err(bad(
+                        "password.ldap.user_filter",
+                        "must contain {username}, e.g. (uid={username})",
+                    ));
+                }
+                if let Some(m) = &l.mode
+                    && !["exop", "ad"].contains(&m.as_str())
+                {
+                    return Err(bad("password.ldap.mode", "must be \"exop\" or \"ad\""));
+                }
+                for (key, t) in [
+                    ("password.ldap.connect_timeout", l.connect_timeout),
+                    ("password.ldap.timeout", l.timeout),
+                ] {
+                    if let Some(Secs(s)) = t
+                        && !(1..=300).contains(&s)
+                    {
+                        return Err(bad(key, "must be between 1s and 5m"));
+                    }
+                }
+            }
+            _ => {
+                return Err(bad(
+                    "password.target",
+                    "must be \"builtin\", \"ldap\" or \"command\"",
+                ));
+            }
+        }
+        if let Some(Secs(s)) = p.command_timeout
+            && !(1..=300).contains(&s)
+        {
+            return Err(bad("password.command_timeout", "must be between 1s and 5m"));
         }
         Ok(())
     }

@@ -45,6 +45,10 @@ pub const EXIT_MAY_SKIP: u8 = 10;
 /// Exit status of `check` for a user who must register now.
 pub const EXIT_MUST_REGISTER: u8 = 11;
 
+/// Exit status of `authenticate` when the password is right but must be changed
+/// now (a generated one an agent has seen).
+pub const EXIT_MUST_CHANGE: u8 = 12;
+
 /// A failure with a kind (its exit code), a one-line message and an optional hint.
 #[derive(Debug)]
 pub struct Error {
@@ -129,6 +133,7 @@ mod tests {
         }
         assert_eq!(EXIT_MAY_SKIP, 10);
         assert_eq!(EXIT_MUST_REGISTER, 11);
+        assert_eq!(EXIT_MUST_CHANGE, 12);
     }
 
     #[test]

@@ -18,6 +18,7 @@ pub mod password;
 pub mod send;
 pub mod store;
 pub mod system;
+pub mod target;
 pub mod who;
 
 use std::ffi::OsString;

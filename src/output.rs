@@ -83,6 +83,11 @@ impl Output {
     /// `safecode: <message>` and an optional `hint: …` line, on stderr.
     pub fn error(&self, message: &str, hint: Option<&str>) {
         let mut e = std::io::stderr().lock();
+        if std::io::stderr().is_terminal() {
+            // A dialoguer menu hides the cursor and does not show it again when
+            // it fails (Ctrl-C): give the terminal back as it was.
+            let _ = write!(e, "\x1b[?25h");
+        }
         let red = self.color && std::io::stderr().is_terminal();
         let msg = clean(message);
         if red {

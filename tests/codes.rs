@@ -424,9 +424,10 @@ fn generated_passwords_are_shown_once_and_flagged() {
     let pw = j["generated_password"].as_str().unwrap().to_string();
     assert!(pw.split('-').count() >= 5, "{pw}");
     assert_eq!(j["must_change_password"], true);
+    // Exit 12: right password, but it must be changed now.
     env.run(["authenticate", "uma"])
         .stdin(format!("{pw}\n"))
-        .ok()
+        .code(12)
         .stdout_has("must be changed");
     let s = env.run(["--json", "user", "show", "uma"]).ok().json();
     assert_eq!(s["must_change_password"], true);

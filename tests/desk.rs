@@ -611,3 +611,74 @@ fn a_number_reentered_without_its_carrier_keeps_it_under_the_gateway() {
         .ok();
     assert_eq!(env.sql("SELECT carrier FROM contacts"), "verizon");
 }
+
+#[test]
+fn backup_writes_a_private_verified_copy_while_others_write() {
+    let env = with_users(50);
+    // An import running beside the backup.
+    let mut csv = String::from("username,phone\n");
+    for i in 0..3000 {
+        csv.push_str(&format!("late{i},+1617666{:04}\n", i));
+    }
+    let mut writer = env
+        .command()
+        .args(["import", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = writer.stdin.take().unwrap();
+    let feeder = std::thread::spawn(move || {
+        use std::io::Write;
+        let _ = stdin.write_all(csv.as_bytes());
+    });
+    let copy = env.path("backups-safecode.db");
+    env.run(["backup", copy.to_str().unwrap()])
+        .ok()
+        .stdout_has("its audit log verifies");
+    feeder.join().unwrap();
+    assert!(writer.wait().unwrap().success());
+    assert_eq!(crate::common::mode(&copy), 0o600);
+    let on_copy = |args: &[&str]| {
+        let mut v = vec!["--db", copy.to_str().unwrap()];
+        v.extend_from_slice(args);
+        env.run(v)
+    };
+    on_copy(&["audit", "--verify"]).ok();
+    let users: usize = on_copy(&["--json", "user", "list", "--limit", "0"])
+        .ok()
+        .json()
+        .as_array()
+        .unwrap()
+        .len();
+    // A consistent snapshot: before the import (50) or after it (3050).
+    assert!(users == 50 || users == 3050, "{users}");
+    // No temporary file is left beside it.
+    let left: Vec<_> = std::fs::read_dir(env.dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .filter(|n| n.contains(".tmp-"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+    // Again to the same name: replaced.
+    env.run(["--json", "backup", copy.to_str().unwrap()]).ok();
+}
+
+#[test]
+fn a_backup_of_a_tampered_audit_log_is_refused_and_keeps_the_old_copy() {
+    let env = TestEnv::new();
+    env.enrolled("tam");
+    let copy = env.path("copy.db");
+    env.run(["backup", copy.to_str().unwrap()]).ok();
+    let before = std::fs::read(&copy).unwrap();
+    env.sql("UPDATE audit SET detail = 'nothing to see' WHERE id = 2");
+    env.run(["backup", copy.to_str().unwrap()])
+        .code(1)
+        .stderr_has("audit log does not verify");
+    assert_eq!(std::fs::read(&copy).unwrap(), before);
+    env.run(["backup", env.db.to_str().unwrap()]).code(2);
+    env.run(["backup", env.dir.path().to_str().unwrap()])
+        .code(2);
+}

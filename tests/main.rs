@@ -19,3 +19,4 @@ mod pty;
 mod races;
 mod security_doc;
 mod sudo;
+mod targets;

@@ -137,3 +137,82 @@ fn reset_without_a_terminal_points_to_the_script_commands() {
     env.enrolled("bo");
     env.run(["reset", "bo"]).code(2).stderr_has("set-password");
 }
+
+#[test]
+fn user_remove_waits_for_enter_and_maybe_removes_nothing() {
+    let env = TestEnv::new();
+    env.run(["user", "add", "rem"]).ok();
+    let mut p = spawn(&env, &["user", "remove", "rem"]);
+    p.expect("Type yes or no").unwrap();
+    // One keystroke is not an answer: the user is still there.
+    p.send("y").unwrap();
+    p.expect("y").unwrap(); // echoed, and nothing else happened
+    assert_eq!(env.sql("SELECT count(*) FROM users"), "1");
+    // `y` then `aybe`: "ymaybe" is not yes.
+    p.send_line("maybe").unwrap();
+    p.expect("Please type yes or no").unwrap();
+    assert_eq!(env.sql("SELECT count(*) FROM users"), "1");
+    p.send_line("no").unwrap();
+    p.expect("Nothing removed").unwrap();
+    assert_eq!(exit_code(&mut p), 0);
+    assert_eq!(env.sql("SELECT count(*) FROM users"), "1");
+
+    let mut p = spawn(&env, &["user", "remove", "rem"]);
+    p.expect("Type yes or no").unwrap();
+    p.send_line("yes").unwrap();
+    p.expect("Removed user rem").unwrap();
+    assert_eq!(exit_code(&mut p), 0);
+    assert_eq!(env.sql("SELECT count(*) FROM users"), "0");
+}
+
+#[test]
+fn ctrl_c_in_a_menu_gives_the_cursor_back() {
+    let env = TestEnv::new();
+    env.run(["user", "add", "cur"]).ok();
+    let mut p = spawn(&env, &["prompt", "cur"]);
+    p.expect("What would you like to do?").unwrap();
+    // dialoguer hides the cursor while the menu is up.
+    p.expect("\x1b[?25l").unwrap();
+    p.send("\x03").unwrap();
+    p.expect("\x1b[?25h").unwrap();
+    let code = exit_code(&mut p);
+    assert_ne!(code, 0);
+    assert_eq!(env.sql("SELECT skips FROM users"), "0");
+}
+
+#[test]
+fn prompt_asks_without_a_stray_colon_and_tells_the_last_skip() {
+    let env = TestEnv::new();
+    env.run(["user", "add", "las"]).ok();
+    env.sql("UPDATE users SET skips = 4 WHERE username = 'las'");
+    let mut p = spawn(&env, &["prompt", "las"]);
+    let before = p.expect("Skip for now (1 skip left)").unwrap();
+    let text = String::from_utf8_lossy(before.before()).to_string();
+    assert!(text.contains("What would you like to do?"), "{text}");
+    assert!(!text.contains("?:"), "{text}");
+    p.send(DOWN).unwrap();
+    p.send("\r").unwrap();
+    p.expect("That was your last skip").unwrap();
+    assert_eq!(exit_code(&mut p), 0);
+}
+
+#[test]
+fn a_gateway_phone_without_a_carrier_is_asked_again_in_plain_words() {
+    let env = TestEnv::new();
+    env.config("[email]\nsmtp_url = \"smtp://127.0.0.1:9\"\nfrom = \"x <x@example.org>\"\n[sms]\nprovider = \"gateway\"\n");
+    env.run(["user", "add", "gwy"]).ok();
+    let mut p = spawn(&env, &["prompt", "gwy"]);
+    p.expect("Register now").unwrap();
+    p.send("\r").unwrap();
+    p.expect("Mobile phone number").unwrap();
+    p.send_line("617 432 2000").unwrap();
+    p.expect("carrier").unwrap();
+    p.send_line("").unwrap();
+    let asked = p.expect("Mobile phone number").unwrap();
+    let text = String::from_utf8_lossy(asked.before()).to_string();
+    assert!(text.contains("please name it"), "{text}");
+    assert!(
+        !text.contains("provider") && !text.contains("config"),
+        "{text}"
+    );
+}

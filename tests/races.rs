@@ -46,6 +46,7 @@ fn wait_all(children: Vec<Child>) -> Vec<(i32, String)> {
 
 #[test]
 fn fifty_processes_one_code_one_password_change_one_notice() {
+    let _guard = crate::common::burst();
     let env = TestEnv::new();
     env.enrolled("ava");
     let code = env.issue("ava");
@@ -74,7 +75,7 @@ fn fifty_processes_one_code_one_password_change_one_notice() {
         "1"
     );
     assert_eq!(
-        env.sql("SELECT count(*) FROM audit WHERE action = 'notify' AND outcome = 'dry-run'"),
+        env.sql("SELECT count(*) FROM audit WHERE action = 'notify' AND outcome = 'printed'"),
         "1"
     );
     assert_eq!(env.sql("SELECT state FROM codes"), "used");
@@ -83,6 +84,7 @@ fn fifty_processes_one_code_one_password_change_one_notice() {
 
 #[test]
 fn two_hundred_parallel_wrong_guesses_count_exactly_and_lock_at_the_threshold() {
+    let _guard = crate::common::burst();
     let env = TestEnv::new();
     env.enrolled("bix");
     let code = env.issue("bix");
@@ -148,6 +150,7 @@ fn verify_racing_issue_never_accepts_a_replaced_code() {
 /// medians of both loosely (no wall-clock bound, only a ratio).
 #[test]
 fn authenticate_and_verify_take_similar_time_for_missing_users() {
+    let _guard = crate::common::quiet();
     let env = TestEnv::new();
     env.enrolled("dee").with_password("dee", GOOD_PW);
     let time = |args: &[&str], stdin: &str| -> f64 {

@@ -557,6 +557,16 @@ fn sudo_import_opens_files_with_the_callers_rights() {
         s.sql("SELECT os_user FROM audit ORDER BY id DESC LIMIT 1")
             .ends_with("(sudo, admin)")
     );
+    // An admin may print a code; what they are told is that it was printed, not
+    // sent, and the audit log says so.
+    let d = s.sudo(&admin, &[], &["--dry-run", "issue", "carol"]).ok();
+    assert!(d.stdout.contains("not sent (dry run): sms to"), "{d:?}");
+    assert!(d.stdout.contains("Printed, not sent: a SafeCode"), "{d:?}");
+    assert!(!d.stdout.contains("Sent "), "{d:?}");
+    assert_eq!(
+        s.sql("SELECT outcome FROM audit WHERE action = 'deliver' ORDER BY id DESC LIMIT 1"),
+        "printed"
+    );
 }
 
 #[test]

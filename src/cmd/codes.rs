@@ -385,8 +385,9 @@ pub(crate) fn issue_with(
                 tx.audit(AuditEntry {
                     username: Some(&user.username),
                     action: "deliver",
+                    // A printed code is a real one (SPEC §2): audited as printed.
                     outcome: if sender.is_dry_run() {
-                        "dry-run"
+                        "printed"
                     } else {
                         "sent"
                     },
@@ -738,7 +739,7 @@ pub(crate) fn notify(
             username: Some(username),
             action: "notify",
             outcome: match (ok, sender.is_dry_run()) {
-                (true, true) => "dry-run",
+                (true, true) => "printed",
                 (true, false) => "sent",
                 (false, _) => "failed",
             },

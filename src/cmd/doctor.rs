@@ -26,6 +26,10 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<u8> {
     let mut checks = vec![config_check(ctx), site_check(&ctx.config)];
     checks.extend(database_checks(ctx));
     checks.extend(deployment_checks(ctx));
+    checks.extend(match crate::target::from_config(&ctx.config) {
+        Ok(t) => t.check(),
+        Err(e) => vec![Check::new("password target", Status::Fail, with_hint(&e))],
+    });
     checks.extend(
         send::dispatcher(&ctx.config, ctx.global.dry_run, Box::new(std::io::sink())).check(),
     );
@@ -219,6 +223,32 @@ fn database_checks(ctx: &Ctx) -> Vec<Check> {
                 ),
             ),
             Err(e) => Check::new("purge", Status::Fail, with_hint(&e)),
+        });
+        checks.push(match store.unfinished_password_changes() {
+            Ok(u) if u.is_empty() => Check::new(
+                "password changes",
+                Status::Ok,
+                "every change started at the password target has its outcome recorded",
+            ),
+            Ok(u) => Check::new(
+                "password changes",
+                Status::Warn,
+                format!(
+                    "{} change{} started at the password target without a recorded outcome (safecode stopped while the target was asked; unless one is running now, check whether the target changed the password): {}",
+                    u.len(),
+                    if u.len() == 1 { "" } else { "s" },
+                    u.iter()
+                        .take(5)
+                        .map(|c| format!(
+                            "{} at {}",
+                            crate::contact::printable(c.username.as_deref().unwrap_or("?")),
+                            clock::human(c.at)
+                        ))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ),
+            Err(e) => Check::new("password changes", Status::Fail, with_hint(&e)),
         });
     }
     checks

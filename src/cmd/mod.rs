@@ -3,6 +3,7 @@
 
 mod audit;
 mod authenticate;
+mod backup;
 mod carriers;
 mod check;
 mod codes;
@@ -60,6 +61,7 @@ pub fn run(command: Command, ctx: &Ctx) -> anyhow::Result<u8> {
         Command::Stats(a) => stats::run(a, ctx),
         Command::Audit(a) => audit::run(a, ctx),
         Command::Doctor => doctor::run(ctx),
+        Command::Backup(a) => backup::run(a, ctx),
         Command::Generate(a) => generate::run(&a, &ctx.out),
     }
 }

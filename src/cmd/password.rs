@@ -41,6 +41,44 @@ pub(crate) fn from_stdin() -> anyhow::Result<Zeroizing<String>> {
     Ok(pw)
 }
 
+/// Reads the password `authenticate` checks: all of stdin (at most 64 KiB), less
+/// one line ending, or exactly one trailing NUL byte (older `pam_exec` releases
+/// end the password with one). Wiped from memory when dropped.
+pub(crate) fn authtok_from_stdin() -> anyhow::Result<crate::target::Secret> {
+    if std::io::stdin().is_terminal() {
+        return Err(
+            error::usage("authenticate reads the password from a pipe, not a terminal")
+                .hint("echo the password into the command, or use pam_exec's expose_authtok")
+                .into(),
+        );
+    }
+    let mut raw = zeroize::Zeroizing::new(Vec::new());
+    std::io::stdin()
+        .lock()
+        .take(MAX_STDIN)
+        .read_to_end(&mut raw)
+        .map_err(|e| error::usage(format!("cannot read the password from stdin: {e}")))?;
+    let text = authtok(&raw);
+    if text.is_empty() {
+        return Err(error::usage("no password on stdin")
+            .hint("echo the password into the command, one line")
+            .into());
+    }
+    Ok(text)
+}
+
+/// The password in what `authenticate` read (see [`authtok_from_stdin`]). Bytes
+/// that are not UTF-8 cannot be anyone's password; they become U+FFFD and fail.
+fn authtok(raw: &[u8]) -> crate::target::Secret {
+    let body = match raw {
+        [rest @ .., 0] => rest,
+        [rest @ .., b'\r', b'\n'] => rest,
+        [rest @ .., b'\n'] => rest,
+        all => all,
+    };
+    crate::target::Secret::new(String::from_utf8_lossy(body).into_owned())
+}
+
 /// A hidden prompt with confirmation, on the terminal; wiped when dropped.
 pub(crate) fn prompt(what: &str) -> anyhow::Result<Zeroizing<String>> {
     Password::new()
@@ -82,4 +120,20 @@ pub(crate) fn check(
                 .hint("a long phrase of unrelated words works well; no composition rules apply")
                 .into()
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::authtok;
+
+    #[test]
+    fn authtok_takes_one_line_ending_or_exactly_one_nul() {
+        assert_eq!(authtok(b"secret\n").as_str(), "secret");
+        assert_eq!(authtok(b"secret\r\n").as_str(), "secret");
+        assert_eq!(authtok(b"secret").as_str(), "secret");
+        assert_eq!(authtok(b"secret\0").as_str(), "secret");
+        // A second NUL stays, and so no password matches.
+        assert_eq!(authtok(b"secret\0\0").as_str(), "secret\0");
+        assert_eq!(authtok(b"secret\n\n").as_str(), "secret\n");
+    }
 }

@@ -52,6 +52,7 @@ pub fn run(a: SelfUserArg, ctx: &Ctx) -> anyhow::Result<u8> {
     }
     // dialoguer puts a `:` after a prompt; a question reads better on its own line.
     eprintln!("What would you like to do?");
+    crate::system::restore_cursor_on_interrupt();
     let choice = Select::new()
         .items(&items)
         .default(0)

@@ -12,7 +12,8 @@ use crate::clock;
 use crate::code::Code;
 use crate::error;
 use crate::password;
-use crate::store::{AuditEntry, Purpose, Store, User};
+use crate::store::{AuditEntry, Purpose, Store, User, window_tag};
+use crate::target::{Change, PasswordTarget, Secret};
 
 /// Where the new password comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -93,8 +94,25 @@ pub(crate) fn no_window(username: &str) -> error::Error {
     ))
 }
 
-/// Obtains a password that passes the policy and stores it, using up the window
-/// (or the code, with `code`) in the same transaction.
+/// Obtains a password that passes the policy and sets it at the password target,
+/// using up the window (or the code, with `code`).
+///
+/// The builtin target stores the hash in the same transaction that uses up the
+/// window. An outside target (LDAP, command) cannot share a transaction with the
+/// database, so the change is three steps (SPEC §8):
+///
+/// 1. one transaction checks the code or window and *claims* the window (marks it
+///    used) and writes a `password.set started` audit row;
+/// 2. the target is asked;
+/// 3. one transaction records `ok`, or on failure `failed` with the target's
+///    reason and gives the window back for a retry within its time.
+///
+/// Claiming before the call is what makes "at most one change per window" hold
+/// under races: two agents cannot both get past step 1. The price is that a
+/// crash between 2 and 3 leaves the window used up with no outcome recorded; the
+/// `started` row without an outcome shows it in `audit` and `doctor`, and a new
+/// code is needed. Consuming after the call instead would let two racing agents
+/// both change the password.
 pub(crate) fn change(
     ctx: &Ctx,
     store: &mut Store,
@@ -102,6 +120,7 @@ pub(crate) fn change(
     source: Source,
     code: Option<&Code>,
 ) -> anyhow::Result<Changed> {
+    let target = crate::target::from_config(&ctx.config)?;
     let (user, contacts) = store.read(|tx| {
         let u = find_user(tx, username)?;
         let c = tx.contacts(u.id)?;
@@ -114,33 +133,66 @@ pub(crate) fn change(
     }
     context.extend(emails.iter().map(String::as_str));
     let current = user.password_hash.as_deref();
-    let (phc, generated) = match source {
-        Source::Generate => {
-            let p = password::generate_passphrase().map_err(error::other)?;
-            let phc = super::password::check_and_hash(ctx, &p, &context, current)?;
-            (phc, Some(p))
-        }
-        Source::Stdin => {
-            let p = super::password::from_stdin()?;
-            (
-                super::password::check_and_hash(ctx, &p, &context, current)?,
-                None,
-            )
-        }
-        Source::Prompt => loop {
-            let p = super::password::prompt("New password")?;
-            match super::password::check_and_hash(ctx, &p, &context, current) {
-                Ok(phc) => break (phc, None),
-                Err(e) => match crate::error::find(&e) {
-                    Some(err) if err.kind == error::Kind::Policy => {
-                        eprintln!("{}; try another.", err.message.trim_end_matches('.'));
-                    }
-                    _ => return Err(e),
-                },
+    // After a code is accepted once, a retry uses the window it opened.
+    let mut code = code;
+    loop {
+        let (password, generated): (Secret, Option<String>) = match source {
+            Source::Generate => {
+                let p = password::generate_passphrase().map_err(error::other)?;
+                let n = super::password::check(ctx, &p, &context, current)?;
+                (n, Some(p))
             }
-        },
-    };
-    let must_change = generated.is_some();
+            Source::Stdin => {
+                let p = super::password::from_stdin()?;
+                (super::password::check(ctx, &p, &context, current)?, None)
+            }
+            Source::Prompt => loop {
+                let p = super::password::prompt("New password")?;
+                match super::password::check(ctx, &p, &context, current) {
+                    Ok(n) => break (n, None),
+                    Err(e) => match crate::error::find(&e) {
+                        Some(err) if err.kind == error::Kind::Policy => {
+                            eprintln!("{}; try another.", err.message.trim_end_matches('.'));
+                        }
+                        _ => return Err(e),
+                    },
+                }
+            },
+        };
+        let must_change = generated.is_some();
+        if !target.outside() {
+            let phc = match target.set_password(&user.username, &password)? {
+                Change::Store(phc) => phc,
+                Change::Applied => {
+                    return Err(error::other("the builtin target returned no hash").into());
+                }
+            };
+            let user = store_builtin(ctx, store, username, code, &phc, must_change)?;
+            return Ok(Changed { user, generated });
+        }
+        match change_outside(ctx, store, &*target, username, code, &password, must_change)? {
+            Ok(user) => return Ok(Changed { user, generated }),
+            // At the prompt, a refusal by the directory's own policy asks for
+            // another password (the window was given back).
+            Err(e) if source == Source::Prompt && e.kind == error::Kind::Policy => {
+                eprintln!("{}; try another.", e.message.trim_end_matches('.'));
+                code = None;
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+}
+
+/// The builtin target: the hash and the use of the window (or code) commit
+/// together, as they always have.
+fn store_builtin(
+    ctx: &Ctx,
+    store: &mut Store,
+    username: &str,
+    code: Option<&Code>,
+    phc: &str,
+    must_change: bool,
+) -> anyhow::Result<User> {
     let step = store.write(|tx| {
         let u = find_user(tx, username)?;
         let now = clock::now();
@@ -152,10 +204,8 @@ pub(crate) fn change(
                 }
             }
             None => match tx.open_window_at(u.id, now)? {
-                Some((id, _)) => {
-                    tx.use_window(id, now)?;
-                }
-                None => {
+                Some((id, _)) if tx.use_window(id, now)? => {}
+                _ => {
                     tx.audit(AuditEntry {
                         username: Some(&u.username),
                         action: "password.set",
@@ -166,26 +216,147 @@ pub(crate) fn change(
                 }
             },
         }
-        tx.set_password(u.id, &phc, must_change)?;
+        tx.set_password(u.id, phc, must_change)?;
         tx.audit(AuditEntry {
             username: Some(&u.username),
             action: "password.set",
             outcome: "ok",
-            detail: Some(
-                match (code.is_some(), must_change) {
-                    (true, true) => "with --code; generated, must change at next login",
-                    (true, false) => "with --code",
-                    (false, true) => "in reset window; generated, must change at next login",
-                    (false, false) => "in reset window",
-                }
-                .into(),
-            ),
+            detail: Some(how(code.is_some(), must_change).into()),
         })?;
         Ok(Ok(u))
     })?;
     match step {
-        Ok(user) => Ok(Changed { user, generated }),
+        Ok(user) => Ok(user),
         Err(Some(e)) => Err(e.into()),
         Err(None) => Err(error::other("code check failed without a reason").into()),
+    }
+}
+
+fn how(with_code: bool, must_change: bool) -> &'static str {
+    match (with_code, must_change) {
+        (true, true) => "with --code; generated, must change at next login",
+        (true, false) => "with --code",
+        (false, true) => "in reset window; generated, must change at next login",
+        (false, false) => "in reset window",
+    }
+}
+
+/// An outside target: claim the window and record `started`, ask the target,
+/// record the outcome (see [`change`]).
+fn change_outside(
+    ctx: &Ctx,
+    store: &mut Store,
+    target: &dyn PasswordTarget,
+    username: &str,
+    code: Option<&Code>,
+    password: &str,
+    must_change: bool,
+) -> anyhow::Result<Result<User, error::Error>> {
+    let kind = target.kind();
+    let step = store.write(|tx| {
+        let u = find_user(tx, username)?;
+        let now = clock::now();
+        let window = match code {
+            Some(c) => {
+                let v = codes::check(tx, ctx, &u, Purpose::Reset, c)?;
+                let Verdict::Accepted(row) = &v else {
+                    return Ok(Err(v.error(&u)));
+                };
+                let until = now + ctx.config.policy.reset_window.as_i64();
+                let id = tx.open_window_id(u.id, row.id, now, until)?;
+                (id, until)
+            }
+            None => match tx.open_window_at(u.id, now)? {
+                Some(w) => w,
+                None => {
+                    tx.audit(AuditEntry {
+                        username: Some(&u.username),
+                        action: "password.set",
+                        outcome: "refused",
+                        detail: Some("no open reset window".into()),
+                    })?;
+                    return Ok(Err(Some(no_window(&u.username))));
+                }
+            },
+        };
+        if !tx.use_window(window.0, now)? {
+            return Ok(Err(Some(no_window(&u.username))));
+        }
+        tx.audit(AuditEntry {
+            username: Some(&u.username),
+            action: "password.set",
+            outcome: "started",
+            detail: Some(format!(
+                "{} {kind} target; {}",
+                window_tag(window.0),
+                how(code.is_some(), must_change)
+            )),
+        })?;
+        let started = tx.last_audit_id()?;
+        Ok(Ok((u, window, started)))
+    })?;
+    let (user, (window_id, until), started) = match step {
+        Ok(v) => v,
+        Err(Some(e)) => return Err(e.into()),
+        Err(None) => return Err(error::other("code check failed without a reason").into()),
+    };
+    let outcome = target.set_password(&user.username, password);
+    store.write(|tx| {
+        match &outcome {
+            Ok(_) => {
+                tx.record_outside_password(user.id, must_change)?;
+                tx.audit(AuditEntry {
+                    username: Some(&user.username),
+                    action: "password.set",
+                    outcome: "ok",
+                    detail: Some(format!(
+                        "{} set by the {kind} target",
+                        window_tag(window_id)
+                    )),
+                })?;
+            }
+            Err(e) => {
+                let released = tx.release_window(window_id, started)?;
+                tx.audit(AuditEntry {
+                    username: Some(&user.username),
+                    action: "password.set",
+                    outcome: "failed",
+                    detail: Some(format!(
+                        "{} {kind} target: {}{}",
+                        window_tag(window_id),
+                        e.message,
+                        if released {
+                            "; window kept for a retry"
+                        } else {
+                            ""
+                        }
+                    )),
+                })?;
+            }
+        }
+        Ok(())
+    })?;
+    match outcome {
+        Ok(_) => Ok(Ok(user)),
+        Err(e) => {
+            let retry = if until > clock::now() {
+                format!(
+                    "the reset window stays open until {}: fix the cause and run `safecode set-password {}` again",
+                    clock::human(until),
+                    user.username
+                )
+            } else {
+                format!("issue a new code: safecode issue {}", user.username)
+            };
+            let hint = match &e.hint {
+                Some(h) => format!("{h}; {retry}"),
+                None => retry,
+            };
+            Ok(Err(error::Error::new(
+                e.kind,
+                format!("password not changed: {}", e.message),
+            )
+            .hint(hint)))
+        }
     }
 }

@@ -1,6 +1,6 @@
 //! `safecode user add|list|show|remove|unlock`.
 
-use dialoguer::Confirm;
+use dialoguer::Input;
 use serde_json::json;
 
 use super::{UserView, clean_name, describe_contact, describe_pending, find_user, valid_username};
@@ -218,14 +218,23 @@ fn remove(a: UserRemoveArgs, ctx: &Ctx) -> anyhow::Result<u8> {
                     .into(),
             );
         }
-        let ok = Confirm::new()
-            .with_prompt(format!(
-                "Remove {} with their contacts, codes and password?",
-                user.username
-            ))
-            .default(false)
-            .interact()
-            .map_err(|e| error::other(format!("prompt: {e}")))?;
+        // A typed answer and Enter, not dialoguer's one-keystroke Confirm: a stray
+        // `y` (or the `y` of `maybe`) must not delete a person.
+        let ok = loop {
+            let answer: String = Input::new()
+                .with_prompt(format!(
+                    "Remove {} with their contacts, codes and password? Type yes or no",
+                    user.username
+                ))
+                .allow_empty(true)
+                .interact_text()
+                .map_err(|e| error::other(format!("prompt: {e}")))?;
+            match answer.trim().to_ascii_lowercase().as_str() {
+                "y" | "yes" => break true,
+                "" | "n" | "no" => break false,
+                _ => eprintln!("Please type yes or no."),
+            }
+        };
         if !ok {
             ctx.out.say("Nothing removed.")?;
             return Ok(0);

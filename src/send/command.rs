@@ -133,77 +133,43 @@ impl CommandSender {
             hint: e.hint,
         })?;
         let mut cmd = Command::new(&self.program);
-        cmd.arg(number)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .process_group(0);
+        cmd.arg(number);
         // Not the caller's environment, nor our secrets: a fixed allow-list.
         system::apply_child_env(&mut cmd);
-        let mut child = cmd.spawn().map_err(|e| {
-            error::delivery(format!("cannot run [sms] command {}: {e}", self.name()))
-        })?;
-        let stdout = child.stdout.take().map(drain);
-        let stderr = child.stderr.take().map(drain);
-        if let Some(mut stdin) = child.stdin.take() {
-            let body = body.to_string();
-            // A command that exits without reading is its own affair (broken pipe).
-            thread::spawn(move || {
-                let _ = stdin.write_all(body.as_bytes());
-            });
-        }
-        let status = match self.wait(&mut child) {
-            Ok(s) => s,
-            Err(e) => {
-                kill_group(&mut child);
-                return Err(e);
-            }
-        };
-        if status.success() {
-            return Ok(());
-        }
-        let collect = |rx: Option<mpsc::Receiver<Vec<u8>>>| {
-            rx.and_then(|rx| rx.recv_timeout(DRAIN_GRACE).ok())
-                .map(|b| String::from_utf8_lossy(&b).into_owned())
-                .unwrap_or_default()
-        };
-        let (err, out) = (collect(stderr), collect(stdout));
-        let said = if !err.trim().is_empty() {
-            quote(&err, 200)
-        } else if !out.trim().is_empty() {
-            quote(&out, 200)
-        } else {
-            "(no output)".to_string()
-        };
-        Err(error::delivery(format!(
-            "[sms] command {} failed ({}): {said}",
-            self.name(),
-            describe(status)
-        )))
-    }
-
-    fn wait(&self, child: &mut Child) -> Result<ExitStatus, Error> {
-        let deadline = Instant::now() + self.timeout;
-        loop {
-            match child.try_wait() {
-                Ok(Some(status)) => return Ok(status),
-                Ok(None) => {}
-                Err(e) => {
-                    return Err(error::delivery(format!(
-                        "cannot wait for [sms] command {}: {e}",
-                        self.name()
-                    )));
-                }
-            }
-            if Instant::now() >= deadline {
-                return Err(error::delivery(format!(
-                    "[sms] command {} did not finish within {} s and was killed",
+        match run_program(cmd, body.as_bytes().to_vec(), self.timeout) {
+            Ok(()) => Ok(()),
+            Err(RunFailure::Spawn(e)) => Err(error::delivery(format!(
+                "cannot run [sms] command {}: {e}",
+                self.name()
+            ))),
+            Err(RunFailure::Wait(e)) => Err(error::delivery(format!(
+                "cannot wait for [sms] command {}: {e}",
+                self.name()
+            ))),
+            Err(RunFailure::TimedOut) => Err(error::delivery(format!(
+                "[sms] command {} did not finish within {} s and was killed",
+                self.name(),
+                self.timeout.as_secs()
+            ))
+            .hint("raise [sms] timeout if the command is slow but works")),
+            Err(RunFailure::Exited {
+                status,
+                stderr,
+                stdout,
+            }) => {
+                let said = if !stderr.trim().is_empty() {
+                    quote(&stderr, 200)
+                } else if !stdout.trim().is_empty() {
+                    quote(&stdout, 200)
+                } else {
+                    "(no output)".to_string()
+                };
+                Err(error::delivery(format!(
+                    "[sms] command {} failed ({}): {said}",
                     self.name(),
-                    self.timeout.as_secs()
-                ))
-                .hint("raise [sms] timeout if the command is slow but works"));
+                    describe(status)
+                )))
             }
-            thread::sleep(POLL);
         }
     }
 
@@ -215,6 +181,83 @@ impl CommandSender {
 impl Sender for CommandSender {
     fn send(&self, msg: &Message) -> Result<(), Error> {
         self.run(&msg.to, &msg.text.body)
+    }
+}
+
+/// Why a program run by [`run_program`] did not succeed.
+#[derive(Debug)]
+pub(crate) enum RunFailure {
+    Spawn(std::io::Error),
+    Wait(std::io::Error),
+    /// Still running at the time limit: killed with its process group.
+    TimedOut,
+    /// Exited non-zero (or by a signal), with the start of what it printed.
+    Exited {
+        status: ExitStatus,
+        stderr: String,
+        stdout: String,
+    },
+}
+
+/// Runs a prepared command (program, arguments, environment) with `input` on its
+/// stdin, in its own process group, for at most `timeout`; on the time limit the
+/// whole group is killed. Shared by `[sms] command` and `[password] command`.
+/// `input` is wiped from memory once written.
+pub(crate) fn run_program(
+    mut cmd: Command,
+    input: Vec<u8>,
+    timeout: Duration,
+) -> Result<(), RunFailure> {
+    let input = zeroize::Zeroizing::new(input);
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .process_group(0)
+        .spawn()
+        .map_err(RunFailure::Spawn)?;
+    let stdout = child.stdout.take().map(drain);
+    let stderr = child.stderr.take().map(drain);
+    if let Some(mut stdin) = child.stdin.take() {
+        // A command that exits without reading is its own affair (broken pipe).
+        thread::spawn(move || {
+            let _ = stdin.write_all(&input);
+        });
+    }
+    let status = match wait(&mut child, timeout) {
+        Ok(s) => s,
+        Err(e) => {
+            kill_group(&mut child);
+            return Err(e);
+        }
+    };
+    if status.success() {
+        return Ok(());
+    }
+    let collect = |rx: Option<mpsc::Receiver<Vec<u8>>>| {
+        rx.and_then(|rx| rx.recv_timeout(DRAIN_GRACE).ok())
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .unwrap_or_default()
+    };
+    Err(RunFailure::Exited {
+        status,
+        stderr: collect(stderr),
+        stdout: collect(stdout),
+    })
+}
+
+fn wait(child: &mut Child, timeout: Duration) -> Result<ExitStatus, RunFailure> {
+    let deadline = Instant::now() + timeout;
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) => return Ok(status),
+            Ok(None) => {}
+            Err(e) => return Err(RunFailure::Wait(e)),
+        }
+        if Instant::now() >= deadline {
+            return Err(RunFailure::TimedOut);
+        }
+        thread::sleep(POLL);
     }
 }
 
@@ -240,7 +283,7 @@ fn kill_group(child: &mut Child) {
     let _ = child.wait();
 }
 
-fn describe(status: ExitStatus) -> String {
+pub(crate) fn describe(status: ExitStatus) -> String {
     match (status.code(), status.signal()) {
         (Some(code), _) => format!("exit status {code}"),
         (None, Some(sig)) => format!("killed by signal {sig}"),

@@ -8,7 +8,9 @@
 //! `database is locked`.
 
 mod audit;
+mod backup;
 mod bulk;
+mod changes;
 mod codes;
 mod find;
 mod health;
@@ -24,7 +26,9 @@ use crate::error::{self, Error};
 use crate::who::Who;
 
 pub use audit::{AuditEntry, AuditRow};
+pub use backup::BackupOutcome;
 pub use bulk::{BulkWriter, ExportRow, ImportNotice, PURGE_BATCH, PurgeKind};
+pub use changes::{UnfinishedChange, window_tag};
 pub use codes::{CodeRow, NewCode, Purpose};
 pub use find::{FindTerms, Found};
 pub use health::PurgeBacklog;

@@ -4,10 +4,12 @@
 
 mod env;
 mod file;
+mod terminal;
 mod user;
 
 pub use env::{CHILD_LANG, CHILD_PATH, apply_child_env, child_env};
 pub use file::{Untrusted, check_root_owned, open_as};
+pub use terminal::restore_cursor_on_interrupt;
 pub use user::{
     Account, account_by_name, account_by_uid, effective_uid, group_id, group_ids, group_name,
     group_names, real_uid,
