@@ -758,3 +758,74 @@ fn sudo_login_script_fails_closed() {
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("status 3"), "{err}");
 }
+
+#[test]
+fn sudo_password_targets_take_nothing_from_the_callers_environment() {
+    let Some(s) = site() else { return };
+    let out = s.dir.join("out/pw");
+    let prog = s.dir.join("bin/set-password");
+    write_mode(
+        &prog,
+        &format!(
+            "#!/bin/sh\nprintf '%s\\n' \"$@\" > '{o}.args'\ncat > '{o}.stdin'\nenv > '{o}.env'\n",
+            o = out.display()
+        ),
+        0o755,
+    );
+    s.write_config(&format!(
+        "[password]\ntarget = \"command\"\ncommand = \"{}\"\n",
+        prog.display()
+    ));
+    let a = s.agent.clone();
+    let env = [
+        ("CALLER_SECRET", "hunter2"),
+        ("SAFECODE_LDAP_PASSWORD", "caller-chosen"),
+    ];
+    s.sudo(&a, &[], &["user", "add", "finn"]).ok();
+    s.sudo(
+        &a,
+        &[],
+        &["enroll", "finn", "--phone", "6174325556", "--confirmed"],
+    )
+    .ok();
+    s.sudo(&a, &[], &["issue", "finn"]).ok();
+    let code = s.last_code();
+    s.sudo(&a, &env, &["verify", "finn", &code]).ok();
+    s.sudo(&a, &env, &["set-password", "finn", "--password-stdin"])
+        .stdin("violet tangerine submarine 1987\n")
+        .ok();
+    assert_eq!(
+        fs::read_to_string(out.with_extension("args")).unwrap(),
+        "finn\n"
+    );
+    assert_eq!(
+        fs::read_to_string(out.with_extension("stdin")).unwrap(),
+        "violet tangerine submarine 1987\n"
+    );
+    let seen = fs::read_to_string(out.with_extension("env")).unwrap();
+    for line in seen.lines() {
+        let name = line.split('=').next().unwrap();
+        assert!(
+            ["PATH", "LANG", "PWD", "SHLVL", "_", "OLDPWD"].contains(&name),
+            "the password program saw {line}"
+        );
+    }
+    // The LDAP service password is never taken from the caller's environment.
+    s.write_config(
+        "[password]\ntarget = \"ldap\"\n[password.ldap]\nurl = \"ldap://127.0.0.1:9\"\n\
+         base_dn = \"dc=example,dc=org\"\nbind_dn = \"cn=safecode,dc=example,dc=org\"\n",
+    );
+    s.sudo(&a, &[], &["issue", "finn"]).ok();
+    let code = s.last_code();
+    s.sudo(&a, &env, &["verify", "finn", &code]).ok();
+    let d = s
+        .sudo(&a, &env, &["set-password", "finn", "--password-stdin"])
+        .stdin("ochre lantern bramble 2024\n")
+        .code(1);
+    assert!(
+        d.stderr
+            .contains("under sudo the LDAP service password is read only from"),
+        "{d:?}"
+    );
+    s.no_marker();
+}

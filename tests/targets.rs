@@ -854,3 +854,33 @@ fn a_contact_change_during_a_failed_change_keeps_the_window_closed() {
         .stdin(format!("{NEW}\n"))
         .code(4);
 }
+
+#[test]
+fn reset_at_a_terminal_asks_again_when_the_directory_refuses() {
+    use expectrl::Expect;
+    let slapd = Slapd::start(SlapdOptions::default());
+    slapd.user("alice", OLD);
+    let env = ldap_env(&slapd.url(), "");
+    let mut p = crate::pty::spawn(&env, &["--dry-run", "reset", "alice"]);
+    let found = p
+        .expect(expectrl::Regex("SafeCode ([0-9]{6}) for"))
+        .unwrap();
+    let code = String::from_utf8_lossy(&found[1]).to_string();
+    p.expect("Code the caller reads back").unwrap();
+    p.send_line(&code).unwrap();
+    p.expect("Code accepted").unwrap();
+    // The current password passes safecode's policy but not the directory's.
+    for pw in [OLD, NEW] {
+        p.expect("New password").unwrap();
+        p.send_line(pw).unwrap();
+        p.expect("Repeat it").unwrap();
+        p.send_line(pw).unwrap();
+        if pw == OLD {
+            p.expect("the directory refused the new password").unwrap();
+            p.expect("try another").unwrap();
+        }
+    }
+    p.expect("Password changed for alice").unwrap();
+    assert_eq!(crate::pty::exit_code(&mut p), 0);
+    assert!(slapd.binds(&Slapd::user_dn("alice"), NEW));
+}

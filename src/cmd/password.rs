@@ -108,10 +108,7 @@ pub(crate) fn check(
     context: &[&str],
     current_phc: Option<&str>,
 ) -> anyhow::Result<Zeroizing<String>> {
-    let policy = Policy {
-        min_length: ctx.config.password.min_length,
-        max_length: 128,
-    };
+    let policy = Policy::from(&ctx.config.password);
     let context: Vec<&str> = context.iter().copied().filter(|s| !s.is_empty()).collect();
     password::check(candidate, &policy, &context, current_phc)
         .map(Zeroizing::new)

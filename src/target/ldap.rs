@@ -239,8 +239,9 @@ impl LdapTarget {
 
     /// Connects and binds as the service account.
     fn service(&self) -> Result<LdapConn, Error> {
-        let mut conn = self.connect()?;
+        // Read first: no connection is opened without the credentials.
         let pw = self.bind_password()?;
+        let mut conn = self.connect()?;
         let res = conn
             .with_timeout(self.timeout)
             .simple_bind(&self.bind_dn, &pw)

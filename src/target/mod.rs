@@ -77,9 +77,10 @@ pub(crate) fn current_euid() -> u32 {
 }
 
 /// True when root was reached through sudo by someone else: the environment is
-/// then the caller's and not to be trusted (SPEC §7).
+/// then the caller's and not to be trusted (SPEC §7). As `access` decides it;
+/// a caller that cannot be identified counts as untrusted.
 pub(crate) fn privileged_caller() -> bool {
-    current_euid() == 0 && std::env::var("SUDO_USER").is_ok_and(|u| !u.is_empty() && u != "root")
+    crate::access::Caller::identify().map_or(true, |c| c.via == crate::access::Via::Sudo)
 }
 
 /// The target `[password] target` names (already validated with the config).
