@@ -8,13 +8,16 @@
 //! milliseconds; the key (kept apart from the code rows) is what makes a leaked code
 //! table useless.
 
+use std::convert::Infallible;
 use std::fmt;
-use std::num::NonZeroU64;
 
 use hmac::digest::{Digest, Key};
 use hmac::{Hmac, KeyInit, Mac};
+use rand::rngs::{SysError, SysRng};
+use rand::{RngExt, TryCryptoRng, TryRng};
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
+use zeroize::Zeroizing;
 
 /// Fewest digits a code may have (SPEC §1, `code_length`).
 pub const MIN_LEN: u8 = 6;
@@ -39,13 +42,15 @@ pub enum Error {
     #[error("a SafeCode has {MIN_LEN} to {MAX_LEN} digits, not {0}")]
     Length(u8),
     #[error("the operating system's random number generator failed: {0}")]
-    Rng(#[from] getrandom::Error),
+    Rng(#[from] SysError),
 }
 
 /// A code in clear. It lives only in memory (to be sent, or as typed back), is
-/// overwritten when dropped, and its `Debug` hides the digits so that a stray `{:?}`
-/// in a log line cannot leak it. Deliberately neither `Display` nor `Clone`.
-pub struct Code(String);
+/// overwritten when dropped (`zeroize`'s volatile writes, whole capacity; copies made
+/// by callers, such as message bodies, are beyond its reach), and its `Debug` hides
+/// the digits so that a stray `{:?}` in a log line cannot leak it. Deliberately
+/// neither `Display` nor `Clone`.
+pub struct Code(Zeroizing<String>);
 
 impl Code {
     /// The digits, e.g. to put in a message body.
@@ -70,47 +75,71 @@ impl fmt::Debug for Code {
     }
 }
 
-impl Drop for Code {
-    fn drop(&mut self) {
-        // zeroize's writes are not optimised away. Best effort only: copies made
-        // by callers (message bodies, terminal buffers) are beyond reach.
-        zeroize::Zeroize::zeroize(&mut self.0);
+/// The operating system's generator (`rand::rngs::SysRng`) as an infallible rand
+/// [`Rng`](rand::Rng), so that rand's `random_range` and `choose` can draw from it,
+/// while a failure of the OS source still comes back as an [`Error`] instead of the
+/// panic of rand's `UnwrapErr`: the first failure is kept, and [`with_os_rng`]
+/// returns it in place of whatever was drawn.
+pub struct OsRandom {
+    failed: Option<SysError>,
+}
+
+impl OsRandom {
+    fn keep<T: Default>(&mut self, r: Result<T, SysError>) -> T {
+        r.unwrap_or_else(|e| {
+            self.failed.get_or_insert(e);
+            T::default()
+        })
     }
 }
 
-/// A uniformly random integer in `0..bound` from the OS CSPRNG.
-///
-/// Rejection sampling: a draw from the top, incomplete stretch of the u64 range is
-/// thrown away, because `x % bound` over the full range would favour small values.
-pub fn random_below(bound: NonZeroU64) -> Result<u64, getrandom::Error> {
-    loop {
-        if let Some(v) = accept_below(getrandom::u64()?, bound) {
-            return Ok(v);
-        }
+impl TryRng for OsRandom {
+    type Error = Infallible;
+
+    fn try_next_u32(&mut self) -> Result<u32, Infallible> {
+        let r = SysRng.try_next_u32();
+        Ok(self.keep(r))
+    }
+
+    fn try_next_u64(&mut self) -> Result<u64, Infallible> {
+        let r = SysRng.try_next_u64();
+        Ok(self.keep(r))
+    }
+
+    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Infallible> {
+        let r = SysRng.try_fill_bytes(dst);
+        self.keep(r);
+        Ok(())
     }
 }
 
-/// The pure half of [`random_below`]: maps one 64-bit draw to `0..bound`, or `None`
-/// if it falls in the biased tail and must be redrawn.
-fn accept_below(draw: u64, bound: NonZeroU64) -> Option<u64> {
-    let bound = u128::from(bound.get());
-    // The largest multiple of `bound` that fits in 2^64: draws below it are unbiased.
-    let zone = (1u128 << 64) / bound * bound;
-    let draw = u128::from(draw);
-    (draw < zone).then(|| (draw % bound) as u64)
+/// Only the OS generator is behind it.
+impl TryCryptoRng for OsRandom {}
+
+/// Runs `draw` with the OS generator; any failure of the OS source is the result.
+pub fn with_os_rng<T>(draw: impl FnOnce(&mut OsRandom) -> T) -> Result<T, Error> {
+    let mut rng = OsRandom { failed: None };
+    let out = draw(&mut rng);
+    match rng.failed {
+        Some(e) => Err(Error::Rng(e)),
+        None => Ok(out),
+    }
 }
 
-/// A fresh code of `len` digits (6..=10), uniform over all 10^len values, leading zeros
-/// kept (so `004711` is as likely as `947110`).
+/// A fresh code of `len` digits (6..=10), each drawn uniformly (rand's `unbiased`
+/// `random_range`), so all 10^len values are equally likely and leading zeros are
+/// kept (`004711` is as likely as `947110`).
 pub fn generate(len: u8) -> Result<Code, Error> {
     if !(MIN_LEN..=MAX_LEN).contains(&len) {
         return Err(Error::Length(len));
     }
-    let space = 10u64.pow(u32::from(len));
-    // `space` is at least 10^6, so never zero.
-    let bound = NonZeroU64::new(space).ok_or(Error::Length(len))?;
-    let n = random_below(bound)?;
-    Ok(Code(format!("{n:0width$}", width = usize::from(len))))
+    with_os_rng(|rng| {
+        let mut digits = Zeroizing::new(String::with_capacity(usize::from(len)));
+        for _ in 0..len {
+            digits.push(char::from(b'0' + rng.random_range(0..10u8)));
+        }
+        Code(digits)
+    })
 }
 
 /// Turns what a person typed or read back into the canonical digits.
@@ -122,7 +151,9 @@ pub fn generate(len: u8) -> Result<Code, Error> {
 /// says that it counts.
 pub fn normalize_input(input: &str, len: u8) -> Result<Code, String> {
     let want = usize::from(len);
-    let mut digits = String::with_capacity(want);
+    // Room for `want + 1` digits, so the buffer never moves (a move would leave an
+    // unwiped copy behind), wiped on every path.
+    let mut digits = Zeroizing::new(String::with_capacity(want + 1));
     let mut count = 0usize;
     for c in input.trim().chars() {
         if c.is_ascii_digit() {
@@ -147,7 +178,6 @@ pub fn normalize_input(input: &str, len: u8) -> Result<Code, String> {
             ));
         }
     }
-    // Wipe the partial copy on every path by wrapping it at once.
     let code = Code(digits);
     match count {
         0 => Err(format!("no code was entered; codes have {len} digits")),
@@ -167,16 +197,12 @@ fn is_separator(c: char) -> bool {
 
 /// Fresh random salt for one stored code.
 pub fn new_salt() -> Result<[u8; SALT_LEN], Error> {
-    let mut salt = [0u8; SALT_LEN];
-    getrandom::fill(&mut salt)?;
-    Ok(salt)
+    with_os_rng(|rng| rng.random())
 }
 
 /// A fresh per-database HMAC key, made once by `init`.
 pub fn new_key() -> Result<[u8; KEY_LEN], Error> {
-    let mut key = [0u8; KEY_LEN];
-    getrandom::fill(&mut key)?;
-    Ok(key)
+    with_os_rng(|rng| rng.random())
 }
 
 /// The stored form of a code: HMAC-SHA256 under `key` of a domain tag, `context`,
@@ -228,7 +254,7 @@ mod tests {
     use super::*;
 
     fn code(s: &str) -> Code {
-        Code(s.to_string())
+        Code(Zeroizing::new(s.to_string()))
     }
 
     #[test]
@@ -257,22 +283,6 @@ mod tests {
     fn debug_does_not_show_the_digits() {
         let shown = format!("{:?}", code("999999"));
         assert!(!shown.contains('9'), "{shown}");
-    }
-
-    #[test]
-    fn accept_below_rejects_exactly_the_biased_tail() {
-        let ten = NonZeroU64::new(10).unwrap();
-        // 2^64 = 18446744073709551616; the largest multiple of 10 below it ends in ..610.
-        let zone: u64 = 18_446_744_073_709_551_610;
-        assert_eq!(accept_below(zone - 1, ten), Some(9));
-        assert_eq!(accept_below(zone, ten), None);
-        assert_eq!(accept_below(u64::MAX, ten), None);
-        assert_eq!(accept_below(0, ten), Some(0));
-        // A bound that divides 2^64 has no tail at all.
-        let pow2 = NonZeroU64::new(1 << 32).unwrap();
-        assert_eq!(accept_below(u64::MAX, pow2), Some((1 << 32) - 1));
-        let one = NonZeroU64::new(1).unwrap();
-        assert_eq!(accept_below(u64::MAX, one), Some(0));
     }
 
     /// Pearson's chi-square statistic of observed counts against a uniform expectation.

@@ -60,6 +60,7 @@ pub struct Config {
     pub password: PasswordConfig,
     pub email: EmailConfig,
     pub sms: SmsConfig,
+    pub audit: AuditConfig,
     /// Extra or overriding mobile carriers, keyed by a short id (`[carriers.acme]`).
     pub carriers: BTreeMap<String, CarrierConfig>,
     /// Who may do what through sudo (SPEC §7).
@@ -74,6 +75,56 @@ pub struct AccessConfig {
     pub admins: Vec<String>,
     pub agents: Vec<String>,
 }
+
+/// `[audit]`: how long rows are kept, and where a copy of each row goes.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AuditConfig {
+    /// `purge --audit-older-than` never deletes rows younger than this (≥ 30d).
+    pub retention: Secs,
+    /// `syslog`, or an absolute file path opened append-only: each row and its hash
+    /// is also written there, so a copy of the chain lives outside the database.
+    pub mirror: Option<String>,
+}
+
+impl Default for AuditConfig {
+    fn default() -> Self {
+        AuditConfig {
+            retention: Secs(DEFAULT_AUDIT_RETENTION),
+            mirror: None,
+        }
+    }
+}
+
+/// Where `[audit] mirror` sends the rows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mirror {
+    Syslog,
+    File(PathBuf),
+}
+
+impl AuditConfig {
+    /// The configured mirror, if any (validated at load).
+    pub fn mirror(&self) -> Option<Mirror> {
+        match self.mirror.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some("syslog") => Some(Mirror::Syslog),
+            Some(p) => Some(Mirror::File(PathBuf::from(p))),
+        }
+    }
+}
+
+/// `[audit] retention` by default: 400 days, a year and a bit for the yearly review.
+pub const DEFAULT_AUDIT_RETENTION: u64 = 400 * 86_400;
+/// The shortest `[audit] retention` allowed: 30 days.
+pub const MIN_AUDIT_RETENTION: u64 = 30 * 86_400;
+/// The longest a delivery (`[email] timeout`, `[sms] timeout`) may be given: 5 minutes,
+/// well inside a code's life.
+pub const MAX_SEND_TIMEOUT: u64 = 300;
+
+/// The ceiling against SMS pumping (SPEC §6): whatever `issue_limit` says, no user may
+/// be sent more than this many codes in any window of this many seconds.
+pub const SEND_CEILINGS: [(u64, u64, &str); 2] = [(10, 15 * 60, "15m"), (50, 24 * 3600, "24h")];
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -217,6 +268,7 @@ impl Default for Config {
             password: PasswordConfig::default(),
             email: EmailConfig::default(),
             sms: SmsConfig::default(),
+            audit: AuditConfig::default(),
             carriers: BTreeMap::new(),
             access: AccessConfig::default(),
         }
@@ -376,6 +428,40 @@ impl Config {
                 return Err(bad("policy.issue_limit", "count and per must be positive"));
             }
         }
+        for (ceiling, window, shown) in SEND_CEILINGS {
+            let allowed = most_sends_in(&p.issue_limit, window);
+            if allowed > u128::from(ceiling) {
+                return Err(bad(
+                    "policy.issue_limit",
+                    &format!(
+                        "allows {allowed} codes per {shown}; the limits together must allow at most \
+                         10 codes per 15m and 50 per 24h (a ceiling against SMS pumping)"
+                    ),
+                ));
+            }
+        }
+        for (key, t) in [
+            ("email.timeout", self.email.timeout),
+            ("sms.timeout", self.sms.timeout),
+        ] {
+            if let Some(Secs(s)) = t
+                && !(1..=MAX_SEND_TIMEOUT).contains(&s)
+            {
+                return Err(bad(key, "must be between 1s and 5m"));
+            }
+        }
+        if self.audit.retention.0 < MIN_AUDIT_RETENTION {
+            return Err(bad("audit.retention", "must be at least 30d"));
+        }
+        match self.audit.mirror() {
+            Some(Mirror::File(path)) if !path.is_absolute() => {
+                return Err(bad(
+                    "audit.mirror",
+                    "must be \"syslog\" or an absolute file path",
+                ));
+            }
+            _ => {}
+        }
         let a = &self.password.argon2;
         if a.memory_kib < ARGON2_MIN.memory_kib
             || a.iterations < ARGON2_MIN.iterations
@@ -413,6 +499,54 @@ impl Config {
         }
         Ok(())
     }
+}
+
+/// The most codes `limits` let through in any window of `window` seconds: each limit
+/// admits `count` per `per`, so at most `count × ⌈window / per⌉` in the window, and the
+/// tightest limit decides. Counted in u128 so that no configuration can overflow it.
+pub fn most_sends_in(limits: &[IssueLimit], window: u64) -> u128 {
+    limits
+        .iter()
+        .map(|l| {
+            let per = u128::from(l.per.0.max(1));
+            u128::from(l.count) * u128::from(window).div_ceil(per)
+        })
+        .min()
+        .unwrap_or(u128::MAX)
+}
+
+/// The online guessing odds the policy gives (SPEC §6): an attacker who types
+/// `max_failures` wrong codes before the lock, each against a space of
+/// 10^`code_length`, succeeds with probability at most `max_failures / 10^len`.
+/// (`max_attempts` only decides when a code is replaced; the lock counts across
+/// codes, so it is the bound.)
+pub fn guessing_odds(p: &Policy) -> f64 {
+    f64::from(p.max_failures) / 10f64.powi(i32::from(p.code_length))
+}
+
+/// [`guessing_odds`] for people: `1 in 50,000 (20 guesses against 10^6 codes)`.
+pub fn describe_guessing_odds(p: &Policy) -> String {
+    let one_in = 10f64.powi(i32::from(p.code_length)) / f64::from(p.max_failures.max(1));
+    format!(
+        "an online attacker has at most a 1 in {} chance ({} wrong codes before the lock, \
+         {} per code, against 10^{} codes)",
+        group_thousands(one_in.floor() as u64),
+        p.max_failures,
+        p.max_attempts,
+        p.code_length
+    )
+}
+
+fn group_thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 impl Config {
@@ -609,7 +743,7 @@ org_name = "HMS"
 [policy]
 code_length = 8
 code_ttl = "5m"
-issue_limit = [{ count = 2, per = "10m" }]
+issue_limit = [{ count = 2, per = "10m" }, { count = 5, per = "24h" }]
 [password]
 argon2 = { memory_kib = 65536, iterations = 3, parallelism = 1 }
 [email]
@@ -628,6 +762,106 @@ gateway = "sms.acme.example"
         assert_eq!(c.policy.code_ttl, Secs(300));
         assert_eq!(c.password.argon2.memory_kib, 65536);
         assert!(c.carriers["acme"].active);
+    }
+
+    fn refused(text: &str) -> String {
+        match parse(text) {
+            Ok(_) => panic!("accepted: {text}"),
+            Err(e) => e.message,
+        }
+    }
+
+    #[test]
+    fn guessing_limits_stay_within_nist() {
+        let e = refused("[policy]\nmax_failures = 101\n");
+        assert!(
+            e.contains("policy.max_failures") && e.contains("100"),
+            "{e}"
+        );
+        let e = refused("[policy]\nmax_attempts = 11\n");
+        assert!(e.contains("policy.max_attempts") && e.contains("10"), "{e}");
+        let e = refused("[policy]\ncode_length = 5\n");
+        assert!(e.contains("policy.code_length") && e.contains("6"), "{e}");
+        let e = refused("[policy]\ncode_ttl = \"601s\"\n");
+        assert!(e.contains("policy.code_ttl") && e.contains("10m"), "{e}");
+        parse("[policy]\nmax_failures = 100\nmax_attempts = 10\ncode_ttl = \"10m\"\n").unwrap();
+    }
+
+    #[test]
+    fn the_send_limit_keeps_a_ceiling_against_sms_pumping() {
+        // The issue's example: four billion codes a second.
+        let e = refused("[policy]\nissue_limit = [{ count = 4000000000, per = \"1s\" }]\n");
+        assert!(e.contains("policy.issue_limit"), "{e}");
+        assert!(e.contains("10 codes per 15m and 50 per 24h"), "{e}");
+        // Looser by rate on the short scale: 11 in 15 minutes.
+        assert!(refused("[policy]\nissue_limit = [{ count = 11, per = \"15m\" }, { count = 20, per = \"24h\" }]\n").contains("allows 11 codes per 15m"));
+        // Short windows add up: 2 per minute is 30 per 15 minutes.
+        assert!(refused("[policy]\nissue_limit = [{ count = 2, per = \"1m\" }, { count = 50, per = \"24h\" }]\n").contains("allows 30 codes per 15m"));
+        // Tight on the short scale but nothing for the day: 10 per 15m is 960 a day.
+        assert!(
+            refused("[policy]\nissue_limit = [{ count = 10, per = \"15m\" }]\n")
+                .contains("per 24h")
+        );
+        // A long window alone is bounded on both scales.
+        parse("[policy]\nissue_limit = [{ count = 10, per = \"24h\" }]\n").unwrap();
+        parse("[policy]\nissue_limit = [{ count = 10, per = \"15m\" }, { count = 50, per = \"24h\" }]\n").unwrap();
+        assert!(
+            refused("[policy]\nissue_limit = [{ count = 51, per = \"2d\" }]\n")
+                .contains("allows 51 codes per 15m")
+        );
+        assert_eq!(most_sends_in(&Policy::default().issue_limit, 900), 3);
+        assert_eq!(most_sends_in(&Policy::default().issue_limit, 86_400), 10);
+    }
+
+    #[test]
+    fn send_timeouts_are_bounded_at_load() {
+        for key in ["email", "sms"] {
+            for bad in ["500000000000y", "301s", "0s"] {
+                let e = refused(&format!("[{key}]\ntimeout = \"{bad}\"\n"));
+                assert!(e.contains(&format!("{key}.timeout")), "{e}");
+            }
+            parse(&format!("[{key}]\ntimeout = \"5m\"\n")).unwrap();
+        }
+    }
+
+    #[test]
+    fn audit_retention_is_at_least_thirty_days() {
+        assert_eq!(Config::default().audit.retention, Secs(400 * 86_400));
+        let e = refused("[audit]\nretention = \"29d\"\n");
+        assert!(e.contains("audit.retention") && e.contains("30d"), "{e}");
+        assert_eq!(
+            parse("[audit]\nretention = \"30d\"\n")
+                .unwrap()
+                .audit
+                .retention,
+            Secs(30 * 86_400)
+        );
+        let e = refused("[audit]\nmirror = \"relative/file\"\n");
+        assert!(e.contains("audit.mirror"), "{e}");
+        let c = parse("[audit]\nmirror = \"syslog\"\n").unwrap();
+        assert_eq!(c.audit.mirror(), Some(Mirror::Syslog));
+    }
+
+    #[test]
+    fn guessing_odds_come_from_the_configured_values() {
+        let p = Policy::default();
+        assert!((guessing_odds(&p) - 2e-5).abs() < 1e-12);
+        assert!(
+            describe_guessing_odds(&p).contains("1 in 50,000"),
+            "{}",
+            describe_guessing_odds(&p)
+        );
+        let loose = Policy {
+            max_failures: 100,
+            max_attempts: 10,
+            ..Policy::default()
+        };
+        assert!(describe_guessing_odds(&loose).contains("1 in 10,000"));
+        let tight = Policy {
+            code_length: 8,
+            ..Policy::default()
+        };
+        assert!(describe_guessing_odds(&tight).contains("1 in 5,000,000"));
     }
 
     #[test]

@@ -720,94 +720,10 @@ fn carrier_key(s: &str) -> String {
 }
 
 // ---------------------------------------------------------------------------
-// Terminal safety
+// Terminal safety: one cleaning function, in `output` (re-exported for callers here).
 
-/// Cleans user-supplied text before it is printed to a terminal: removes escape
-/// sequences (CSI, OSC, DCS and the like, in 7- and 8-bit form), other control
-/// characters and bidirectional overrides, and turns tabs and line breaks into
-/// spaces. Ordinary Unicode is kept.
-///
-/// Why: names and addresses come from CSV files and other people's typing; an
-/// escape sequence in one could retitle the agent's terminal, hide text or fake a
-/// line of output, and a bidi override could make one name display as another.
-pub fn printable(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\u{1b}' => match chars.peek().copied() {
-                Some('[') => {
-                    chars.next();
-                    skip_csi(&mut chars);
-                }
-                Some(']' | 'P' | 'X' | '^' | '_') => {
-                    chars.next();
-                    skip_string(&mut chars);
-                }
-                // nF escapes: intermediates, then one final byte (`ESC ( B`).
-                Some('\u{20}'..='\u{2f}') => {
-                    while chars
-                        .next_if(|c| matches!(c, '\u{20}'..='\u{2f}'))
-                        .is_some()
-                    {}
-                    chars.next_if(|c| matches!(c, '\u{30}'..='\u{7e}'));
-                }
-                // Two-character escapes (`ESC c`, `ESC 7`).
-                Some('\u{30}'..='\u{7e}') => {
-                    chars.next();
-                }
-                _ => {}
-            },
-            '\u{9b}' => skip_csi(&mut chars),
-            '\u{90}' | '\u{98}' | '\u{9d}' | '\u{9e}' | '\u{9f}' => skip_string(&mut chars),
-            '\t' | '\n' | '\r' | '\u{b}' | '\u{c}' | '\u{2028}' | '\u{2029}' => out.push(' '),
-            c if is_unprintable(c) => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-type Chars<'a> = std::iter::Peekable<std::str::Chars<'a>>;
-
-/// Skips the rest of a CSI sequence: parameter and intermediate bytes, then the
-/// final byte.
-fn skip_csi(chars: &mut Chars<'_>) {
-    while chars
-        .next_if(|c| matches!(c, '\u{20}'..='\u{3f}'))
-        .is_some()
-    {}
-    chars.next_if(|c| matches!(c, '\u{40}'..='\u{7e}'));
-}
-
-/// Skips the body of an OSC/DCS/SOS/PM/APC string up to its terminator (BEL,
-/// `ESC \` or ST), or to the end of the text if it has none.
-fn skip_string(chars: &mut Chars<'_>) {
-    while let Some(c) = chars.next() {
-        match c {
-            '\u{7}' | '\u{9c}' => return,
-            '\u{1b}' => {
-                chars.next_if_eq(&'\\');
-                return;
-            }
-            _ => {}
-        }
-    }
-}
-
-/// Control characters, line and paragraph separators, and the bidirectional
-/// formatting characters.
-fn is_unprintable(c: char) -> bool {
-    c.is_control()
-        || matches!(
-            c,
-            '\u{61c}'
-                | '\u{200e}'
-                | '\u{200f}'
-                | '\u{2028}'..='\u{202e}'
-                | '\u{2066}'..='\u{2069}'
-        )
-}
+use crate::output::is_unprintable;
+pub use crate::output::printable;
 
 /// User input quoted in an error message: unprintable characters escaped (so the
 /// message shows that they were there) and long input cut short.

@@ -140,6 +140,9 @@ fn setup(
         let role = caller.role(&system.access);
         match &global.config {
             Some(p) if role == Role::Admin && !p.as_os_str().is_empty() => {
+                // An admin of safecode is not root: a file of theirs would choose
+                // the programs root runs. Only one root keeps.
+                config::check_trusted(p)?;
                 (Config::load(Some(p))?, role)
             }
             _ => (system, role),

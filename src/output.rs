@@ -30,19 +30,21 @@ impl Output {
             return Ok(());
         }
         let mut o = std::io::stdout().lock();
-        writeln!(o, "{text}")
+        writeln!(o, "{}", printable_lines(text))
     }
 
     /// A note on stderr for people (progress, warnings); suppressed by `-q`.
     pub fn note(&self, text: &str) {
         if !self.quiet {
-            let _ = writeln!(std::io::stderr(), "{text}");
+            let _ = writeln!(std::io::stderr(), "{}", printable_lines(text));
         }
     }
 
     /// The data a command was asked for, as text (a report, the exposition
     /// format): printed even with `-q`, which hides chatter, never the data.
     pub fn data(&self, text: &str) -> std::io::Result<()> {
+        // Reports quote names and carriers too: cleaned like everything printed.
+        let text = printable_lines(text);
         let mut o = std::io::stdout().lock();
         o.write_all(text.as_bytes())?;
         if !text.ends_with('\n') {
@@ -65,8 +67,15 @@ impl Output {
         if self.json {
             return Ok(());
         }
+        // Cells are cleaned as they are added ([`Output::row`]); this is the net
+        // under them, so nothing user-supplied reaches the terminal raw.
         let mut o = std::io::stdout().lock();
-        writeln!(o, "{table}")
+        writeln!(o, "{}", printable_lines(&table.to_string()))
+    }
+
+    /// Adds a row of user-supplied cells, each through [`printable`].
+    pub fn row<S: AsRef<str>>(&self, table: &mut Table, cells: impl IntoIterator<Item = S>) {
+        table.add_row(cells.into_iter().map(|c| printable(c.as_ref())));
     }
 
     /// A new table in the house style.
@@ -101,21 +110,109 @@ impl Output {
     }
 }
 
-/// One line, no control characters: user-supplied text in an error must not move
-/// the cursor or split the message.
+/// One line, no escape sequences or control characters: user-supplied text in an
+/// error must not move the cursor or split the message. [`printable`], then the
+/// whitespace collapsed.
 pub fn clean(s: &str) -> String {
-    let one: String = s
-        .chars()
-        .map(|c| {
-            if c == '\n' || c == '\r' || c == '\t' {
-                ' '
-            } else {
-                c
+    printable(s)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Each line of `text` through [`printable`], the line breaks kept.
+fn printable_lines(text: &str) -> String {
+    text.split('\n')
+        .map(printable)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Cleans user-supplied text before it is printed to a terminal: removes escape
+/// sequences (CSI, OSC, DCS and the like, in 7- and 8-bit form), other control
+/// characters and bidirectional overrides, and turns tabs and line breaks into
+/// spaces. Ordinary Unicode is kept.
+///
+/// Why: names and addresses come from CSV files and other people's typing; an
+/// escape sequence in one could retitle the agent's terminal, hide text or fake a
+/// line of output, and a bidi override could make one name display as another.
+pub fn printable(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\u{1b}' => match chars.peek().copied() {
+                Some('[') => {
+                    chars.next();
+                    skip_csi(&mut chars);
+                }
+                Some(']' | 'P' | 'X' | '^' | '_') => {
+                    chars.next();
+                    skip_string(&mut chars);
+                }
+                // nF escapes: intermediates, then one final byte (`ESC ( B`).
+                Some('\u{20}'..='\u{2f}') => {
+                    while chars
+                        .next_if(|c| matches!(c, '\u{20}'..='\u{2f}'))
+                        .is_some()
+                    {}
+                    chars.next_if(|c| matches!(c, '\u{30}'..='\u{7e}'));
+                }
+                // Two-character escapes (`ESC c`, `ESC 7`).
+                Some('\u{30}'..='\u{7e}') => {
+                    chars.next();
+                }
+                _ => {}
+            },
+            '\u{9b}' => skip_csi(&mut chars),
+            '\u{90}' | '\u{98}' | '\u{9d}' | '\u{9e}' | '\u{9f}' => skip_string(&mut chars),
+            '\t' | '\n' | '\r' | '\u{b}' | '\u{c}' | '\u{2028}' | '\u{2029}' => out.push(' '),
+            c if is_unprintable(c) => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+type Chars<'a> = std::iter::Peekable<std::str::Chars<'a>>;
+
+/// Skips the rest of a CSI sequence: parameter and intermediate bytes, then the
+/// final byte.
+fn skip_csi(chars: &mut Chars<'_>) {
+    while chars
+        .next_if(|c| matches!(c, '\u{20}'..='\u{3f}'))
+        .is_some()
+    {}
+    chars.next_if(|c| matches!(c, '\u{40}'..='\u{7e}'));
+}
+
+/// Skips the body of an OSC/DCS/SOS/PM/APC string up to its terminator (BEL,
+/// `ESC \` or ST), or to the end of the text if it has none.
+fn skip_string(chars: &mut Chars<'_>) {
+    while let Some(c) = chars.next() {
+        match c {
+            '\u{7}' | '\u{9c}' => return,
+            '\u{1b}' => {
+                chars.next_if_eq(&'\\');
+                return;
             }
-        })
-        .filter(|c| !c.is_control())
-        .collect();
-    one.split_whitespace().collect::<Vec<_>>().join(" ")
+            _ => {}
+        }
+    }
+}
+
+/// Control characters, line and paragraph separators, and the bidirectional
+/// formatting characters.
+pub fn is_unprintable(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{61c}'
+                | '\u{200e}'
+                | '\u{200f}'
+                | '\u{2028}'..='\u{202e}'
+                | '\u{2066}'..='\u{2069}'
+        )
 }
 
 /// True when the error is a write to a closed pipe (`safecode export | head`),
@@ -144,7 +241,14 @@ mod tests {
 
     #[test]
     fn clean_removes_escapes_and_newlines() {
-        assert_eq!(clean("a\x1b[31mb\nc"), "a[31mb c");
+        // The whole sequence goes, not just the ESC byte.
+        assert_eq!(clean("a\x1b[31mb\nc"), "ab c");
         assert_eq!(clean("  x \t y "), "x y");
+        assert_eq!(clean("x\u{1b}]0;title\u{7}y\u{202e}z"), "xyz");
+    }
+
+    #[test]
+    fn printed_lines_keep_their_breaks_but_lose_escapes() {
+        assert_eq!(printable_lines("a\u{1b}[2Jb\nc\u{9b}31md"), "ab\ncd");
     }
 }

@@ -7,9 +7,10 @@
 //! Nothing is ever truncated: a too-long password is refused, not shortened.
 
 use std::fmt;
-use std::num::NonZeroU64;
 
 use argon2::{Algorithm, Argon2, Params, PasswordHash, PasswordHasher, PasswordVerifier, Version};
+use rand::RngExt;
+use rand::seq::IndexedRandom;
 use subtle::ConstantTimeEq;
 use unicode_normalization::UnicodeNormalization;
 use zxcvbn::Score;
@@ -239,9 +240,8 @@ fn argon2id(params: &Argon2Config) -> Result<Argon2<'static>, String> {
 /// `check` still stores what `verify` will compare against.
 pub fn hash(normalized: &str, params: &Argon2Config) -> Result<String, String> {
     let hasher = argon2id(params)?;
-    let mut salt = [0u8; argon2::RECOMMENDED_SALT_LEN];
-    getrandom::fill(&mut salt)
-        .map_err(|e| format!("the operating system's random number generator failed: {e}"))?;
+    let salt: [u8; argon2::RECOMMENDED_SALT_LEN] =
+        crate::code::with_os_rng(|rng| rng.random()).map_err(|e| e.to_string())?;
     let password: String = normalized.nfkc().collect();
     hasher
         .hash_password_with_salt(password.as_bytes(), &salt)
@@ -266,18 +266,24 @@ pub fn verify(candidate: &str, phc: &str) -> bool {
 /// who does not exist or has no password: without it, an instant answer would tell an
 /// attacker which usernames are real.
 pub fn verify_dummy(candidate: &str, params: &Argon2Config) -> bool {
-    // Fixed salt and expected output: nothing is protected by them, they only make the
-    // work and the comparison the same as a real verification.
-    const SALT: [u8; 16] = *b"safecode-dummy!!";
     const EXPECTED: [u8; Params::DEFAULT_OUTPUT_LEN] = [0; Params::DEFAULT_OUTPUT_LEN];
+    let out = dummy_work(candidate, params);
+    std::hint::black_box(out.ct_eq(&EXPECTED));
+    false
+}
+
+/// The argon2id output `verify_dummy` computes: the real work at the given cost, with
+/// a fixed salt (nothing is protected by it; it only makes the work the same as a
+/// real verification's).
+fn dummy_work(candidate: &str, params: &Argon2Config) -> [u8; Params::DEFAULT_OUTPUT_LEN] {
+    const SALT: [u8; 16] = *b"safecode-dummy!!";
     let normalized: String = candidate.nfkc().collect();
     let mut out = [0u8; Params::DEFAULT_OUTPUT_LEN];
     if let Ok(hasher) = argon2id(params) {
-        // The result is ignored: only the time it takes matters.
+        // The result is ignored: only the work matters.
         let _ = hasher.hash_password_into(normalized.as_bytes(), &SALT, &mut out);
     }
-    std::hint::black_box(out.ct_eq(&EXPECTED));
-    false
+    out
 }
 
 /// The (m, t, p) cost of an argon2id PHC string; `None` if it is not argon2id or does
@@ -317,21 +323,15 @@ fn passphrase_words() -> Vec<&'static str> {
 /// (rare) case zxcvbn finds a pattern in it, so it always passes `check`.
 pub fn generate_passphrase() -> Result<String, String> {
     let words = passphrase_words();
-    let count = u64::try_from(words.len()).map_err(|e| e.to_string())?;
-    let bound = NonZeroU64::new(count).ok_or("the word list is empty")?;
     let policy = Policy::default();
     for _ in 0..32 {
-        let mut chosen = Vec::with_capacity(PASSPHRASE_WORDS);
-        for _ in 0..PASSPHRASE_WORDS {
-            let i = crate::code::random_below(bound).map_err(|e| {
-                format!("the operating system's random number generator failed: {e}")
-            })?;
-            let word = usize::try_from(i)
-                .ok()
-                .and_then(|i| words.get(i))
-                .ok_or("word index out of range")?;
-            chosen.push(*word);
-        }
+        let chosen = crate::code::with_os_rng(|rng| {
+            (0..PASSPHRASE_WORDS)
+                .map(|_| words.choose(rng).copied())
+                .collect::<Option<Vec<&str>>>()
+        })
+        .map_err(|e| e.to_string())?
+        .ok_or("the word list is empty")?;
         let phrase = chosen.join("-");
         if check(&phrase, &policy, &[], None).is_ok() {
             return Ok(phrase);
@@ -554,24 +554,44 @@ mod tests {
     }
 
     #[test]
-    fn verify_dummy_is_false_and_costs_about_a_verify() {
-        let phc = hash("vortex-nimbus-quarry", &ARGON2_MIN).unwrap();
-        // Best of three of each, so a scheduling hiccup on a busy machine cannot fail it.
-        let best = |f: &dyn Fn() -> bool| {
-            (0..3)
-                .map(|_| {
-                    let t = std::time::Instant::now();
-                    assert!(!f());
-                    t.elapsed()
-                })
-                .min()
-                .unwrap()
+    fn verify_dummy_is_false_and_does_real_argon2_work_at_the_given_cost() {
+        // Not timed (the rules forbid it): the dummy's output must be exactly what
+        // argon2id computes at these parameters, so it cannot be a shortcut.
+        assert!(!verify_dummy("ember-lattice-thistle", &ARGON2_MIN));
+        let independent = |m, t, p| {
+            let params = Params::new(m, t, p, None).unwrap();
+            let mut out = [0u8; Params::DEFAULT_OUTPUT_LEN];
+            Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+                .hash_password_into(b"ember-lattice-thistle", b"safecode-dummy!!", &mut out)
+                .unwrap();
+            out
         };
-        let real = best(&|| verify("ember-lattice-thistle", &phc));
-        let dummy = best(&|| verify_dummy("ember-lattice-thistle", &ARGON2_MIN));
-        // Loose: only that the dummy does the real argon2 work, not a shortcut.
-        assert!(dummy * 5 > real, "dummy {dummy:?} vs verify {real:?}");
-        assert!(real * 5 > dummy, "dummy {dummy:?} vs verify {real:?}");
+        let min = dummy_work("ember-lattice-thistle", &ARGON2_MIN);
+        assert_eq!(min, independent(19456, 2, 1));
+        assert_ne!(min, [0u8; Params::DEFAULT_OUTPUT_LEN]);
+        let higher = Argon2Config {
+            iterations: 3,
+            ..ARGON2_MIN
+        };
+        assert_eq!(
+            dummy_work("ember-lattice-thistle", &higher),
+            independent(19456, 3, 1)
+        );
+    }
+
+    #[test]
+    fn the_policy_takes_min_length_from_the_config() {
+        let cfg = PasswordConfig {
+            min_length: 20,
+            ..PasswordConfig::default()
+        };
+        assert_eq!(
+            Policy::from(&cfg),
+            Policy {
+                min_length: 20,
+                max_length: MAX_LENGTH
+            }
+        );
     }
 
     #[test]

@@ -21,7 +21,6 @@ impl Lcg {
 #[test]
 fn killed_set_password_consumes_the_code_iff_the_password_changed() {
     let env = TestEnv::new();
-    env.config("[policy]\nissue_limit = [{ count = 100000, per = \"1m\" }]\n");
     env.enrolled("eve");
     let mut rng = Lcg(0x5afe_c0de);
     let started = Instant::now();
@@ -30,7 +29,7 @@ fn killed_set_password_consumes_the_code_iff_the_password_changed() {
     // 200 iterations or 25 seconds, whichever comes first.
     while iterations < 200 && started.elapsed() < Duration::from_secs(25) {
         iterations += 1;
-        let code = env.issue("eve");
+        let code = env.forget_sends().issue("eve");
         let pw = format!("plum-voyage-lantern-{iterations}-seventeen");
         let mut child = env
             .command()
@@ -125,7 +124,6 @@ fn killed_imports_are_all_or_nothing() {
 #[test]
 fn killed_purges_leave_live_codes_usable() {
     let env = TestEnv::new();
-    env.config("[policy]\nissue_limit = [{ count = 100000, per = \"1m\" }]\n");
     env.enrolled("pur");
     // Many dead codes to purge.
     env.sql(
@@ -138,7 +136,7 @@ fn killed_purges_leave_live_codes_usable() {
     let mut n = 0;
     while n < 20 && started.elapsed() < Duration::from_secs(20) {
         n += 1;
-        let code = env.issue("pur");
+        let code = env.forget_sends().issue("pur");
         let mut child = env
             .command()
             .args(["-q", "purge"])

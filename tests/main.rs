@@ -14,6 +14,7 @@ mod desk;
 mod docs;
 mod foundation;
 mod fuzz_regressions;
+mod leaks;
 mod packaging;
 mod pty;
 mod races;

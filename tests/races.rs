@@ -124,10 +124,9 @@ fn two_hundred_parallel_wrong_guesses_count_exactly_and_lock_at_the_threshold() 
 #[test]
 fn verify_racing_issue_never_accepts_a_replaced_code() {
     let env = TestEnv::new();
-    env.config("[policy]\nissue_limit = [{ count = 1000, per = \"1m\" }]\n");
     env.enrolled("cat");
     for _ in 0..10 {
-        let code = env.issue("cat");
+        let code = env.forget_sends().issue("cat");
         let issuer = spawn(&env, &["--dry-run", "issue", "cat"], None);
         let verifier = spawn(&env, &["verify", "cat", &code], None);
         let r = wait_all(vec![issuer, verifier]);
@@ -196,7 +195,10 @@ fn csv_rows(n: usize, prefix: &str) -> String {
 #[test]
 fn purge_in_a_loop_while_agents_work_loses_nothing() {
     let env = TestEnv::new();
-    env.config("[policy]\nissue_limit = [{ count = 100000, per = \"1m\" }]\n");
+    // Eight resets per agent: the loosest send limit the ceiling allows.
+    env.config(
+        "[policy]\nissue_limit = [{ count = 10, per = \"15m\" }, { count = 50, per = \"24h\" }]\n",
+    );
     for i in 0..4 {
         env.enrolled(&format!("ag{i}"));
     }

@@ -284,6 +284,11 @@ impl Site {
         Run::new(c, args)
     }
 
+    fn uid(&self, name: &str) -> u32 {
+        let out = Command::new("id").args(["-u", name]).output().unwrap();
+        String::from_utf8_lossy(&out.stdout).trim().parse().unwrap()
+    }
+
     fn sql(&self, q: &str) -> String {
         let out = crate::common::tool("sqlite3", "sqlite3")
             .arg(&self.db)
@@ -557,6 +562,40 @@ fn sudo_import_opens_files_with_the_callers_rights() {
         s.sql("SELECT os_user FROM audit ORDER BY id DESC LIMIT 1")
             .ends_with("(sudo, admin)")
     );
+    // An admin's own configuration would choose what root runs: refused; one
+    // root keeps is theirs to choose.
+    let evil = s.home(&admin).join("evil.toml").display().to_string();
+    s.sudo(&admin, &[], &["--config", &evil, "issue", "carol"])
+        .code(1)
+        .stderr_has("refusing configuration");
+    s.no_marker();
+    let kept = Path::new(ETC).join("other.toml");
+    fs::copy(Path::new(ETC).join("config.toml"), &kept).unwrap();
+    s.sudo(
+        &admin,
+        &[],
+        &["--config", &kept.display().to_string(), "check", "carol"],
+    )
+    .ok();
+    // A backup is written with the admin's rights: into their home, owned by
+    // them; never over a file of root's.
+    let mine = s.home(&admin).join("backup.db");
+    s.sudo(&admin, &[], &["backup", &mine.display().to_string()])
+        .ok();
+    assert_eq!(
+        std::os::unix::fs::MetadataExt::uid(&fs::metadata(&mine).unwrap()),
+        s.uid(&admin)
+    );
+    let roots = Path::new(ETC).join("config.toml");
+    let before = fs::read(&roots).unwrap();
+    let d = s
+        .sudo(&admin, &[], &["backup", &roots.display().to_string()])
+        .code(1);
+    assert!(d.stderr.contains("ermission denied"), "{}", d.stderr);
+    assert_eq!(fs::read(&roots).unwrap(), before);
+    let d = s.sudo(&admin, &[], &["generate", "man", ETC]).code(1);
+    assert!(d.stderr.contains("ermission denied"), "{}", d.stderr);
+    assert!(!Path::new(ETC).join("safecode.1").exists());
     // An admin may print a code; what they are told is that it was printed, not
     // sent, and the audit log says so.
     let d = s.sudo(&admin, &[], &["--dry-run", "issue", "carol"]).ok();

@@ -3,8 +3,10 @@
 use serde_json::json;
 
 use crate::Ctx;
+use crate::access::Via;
 use crate::cli::BackupArgs;
 use crate::error;
+use crate::system;
 
 pub fn run(a: BackupArgs, ctx: &Ctx) -> anyhow::Result<u8> {
     let store = ctx.open()?;
@@ -18,7 +20,14 @@ pub fn run(a: BackupArgs, ctx: &Ctx) -> anyhow::Result<u8> {
             .hint("name another file")
             .into());
     }
-    let done = store.backup_to(&a.file)?;
+    // Through sudo the file is written with the caller's rights (SPEC §7): an
+    // admin of safecode is not root, and must not replace a file of root's.
+    let file = &a.file;
+    let done = match ctx.caller.via {
+        Via::Sudo => system::with_rights_of(&ctx.caller.account, move || store.backup_to(file))
+            .map_err(|e| error::other(format!("backup: {e}")))??,
+        Via::Direct | Via::Root => store.backup_to(&a.file)?,
+    };
     if ctx.out.json {
         ctx.out.json(&json!({
             "file": a.file.display().to_string(),

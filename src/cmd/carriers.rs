@@ -13,12 +13,16 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<u8> {
         .out
         .new_table(&["Carrier", "Name", "SMS gateway", "Status"]);
     for c in &list {
-        t.add_row(vec![
-            c.id.clone(),
-            c.name.clone(),
-            c.gateway.clone(),
-            if c.active { "works" } else { "discontinued" }.to_string(),
-        ]);
+        // The config's carriers are someone's typing too.
+        ctx.out.row(
+            &mut t,
+            [
+                c.id.clone(),
+                c.name.clone(),
+                c.gateway.clone(),
+                if c.active { "works" } else { "discontinued" }.to_string(),
+            ],
+        );
     }
     ctx.out.table(t)?;
     Ok(0)

@@ -23,7 +23,11 @@ use crate::store::{self, Store};
 const PURGE_OVERDUE_SECS: i64 = 24 * 3600;
 
 pub fn run(ctx: &Ctx) -> anyhow::Result<u8> {
-    let mut checks = vec![config_check(ctx), site_check(&ctx.config)];
+    let (config, loaded) = config_check(ctx);
+    let mut checks = vec![config, site_check(&ctx.config)];
+    if let Some(cfg) = &loaded {
+        checks.push(policy_check(cfg));
+    }
     checks.extend(database_checks(ctx));
     checks.extend(deployment_checks(ctx));
     checks.extend(match crate::target::from_config(&ctx.config) {
@@ -65,7 +69,25 @@ fn line(c: &Check) -> String {
     format!("{status:<4}  {}: {}", c.name, c.detail)
 }
 
-fn config_check(ctx: &Ctx) -> Check {
+/// What the configured policy promises, from the configured values (SPEC §6): the
+/// odds an online guesser has, and the most codes a person can be sent.
+fn policy_check(cfg: &Config) -> Check {
+    let p = &cfg.policy;
+    Check::new(
+        "policy",
+        Status::Ok,
+        format!(
+            "{}-digit codes live {}; {}; at most {} codes per 15m and {} per 24h",
+            p.code_length,
+            clock::span(p.code_ttl.as_i64()),
+            config::describe_guessing_odds(p),
+            config::most_sends_in(&p.issue_limit, 15 * 60),
+            config::most_sends_in(&p.issue_limit, 24 * 3600),
+        ),
+    )
+}
+
+fn config_check(ctx: &Ctx) -> (Check, Option<Config>) {
     let explicit = ctx.global.config.as_deref();
     let files: Vec<PathBuf> = match explicit {
         Some(p) => vec![p.to_path_buf()],
@@ -75,16 +97,22 @@ fn config_check(ctx: &Ctx) -> Check {
             .collect(),
     };
     match Config::load(explicit) {
-        Ok(_) if files.is_empty() => Check::new(
-            "config",
-            Status::Ok,
-            format!(
-                "no configuration file ({} not present): built-in defaults",
-                config::SYSTEM_CONFIG
+        Ok(c) if files.is_empty() => (
+            Check::new(
+                "config",
+                Status::Ok,
+                format!(
+                    "no configuration file ({} not present): built-in defaults",
+                    config::SYSTEM_CONFIG
+                ),
             ),
+            Some(c),
         ),
-        Ok(_) => Check::new("config", Status::Ok, display_list(&files)),
-        Err(e) => Check::new("config", Status::Fail, with_hint(&e)),
+        Ok(c) => (
+            Check::new("config", Status::Ok, display_list(&files)),
+            Some(c),
+        ),
+        Err(e) => (Check::new("config", Status::Fail, with_hint(&e)), None),
     }
 }
 

@@ -62,6 +62,11 @@ pub fn run(command: Command, ctx: &Ctx) -> anyhow::Result<u8> {
         Command::Audit(a) => audit::run(a, ctx),
         Command::Doctor => doctor::run(ctx),
         Command::Backup(a) => backup::run(a, ctx),
+        // Through sudo (an admin), the files are written with the caller's rights.
+        Command::Generate(a) if ctx.caller.via == crate::access::Via::Sudo => {
+            crate::system::with_rights_of(&ctx.caller.account, || generate::run(&a, &ctx.out))
+                .map_err(|e| error::other(format!("generate: {e}")))?
+        }
         Command::Generate(a) => generate::run(&a, &ctx.out),
     }
 }
@@ -96,10 +101,19 @@ pub(crate) fn find_user(tx: &Tx<'_>, name: &str) -> anyhow::Result<User> {
     })
 }
 
-/// A display name from the command line or CSV: no control characters, bounded.
+/// A display name from the command line or CSV: no control characters, no
+/// bidirectional controls (U+202A–202E, U+2066–2069, U+200E/200F, U+061C: they make
+/// one name display as another) and no line or paragraph separators (U+2028/2029),
+/// bounded.
 pub(crate) fn clean_name(name: &str) -> Result<Option<String>, String> {
     if name.chars().any(char::is_control) {
         return Err("contains control characters".into());
+    }
+    if let Some(c) = name.chars().find(|&c| crate::output::is_unprintable(c)) {
+        return Err(format!(
+            "contains U+{:04X}, a bidirectional control or line separator",
+            u32::from(c)
+        ));
     }
     let t = name.trim();
     if t.chars().count() > 200 {

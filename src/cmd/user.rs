@@ -8,6 +8,7 @@ use crate::Ctx;
 use crate::cli::{StateArg, UserAddArgs, UserArg, UserCommand, UserListArgs, UserRemoveArgs};
 use crate::clock;
 use crate::error;
+use crate::output::printable;
 use crate::store::{AuditEntry, UserFilter};
 
 pub fn run(c: UserCommand, ctx: &Ctx) -> anyhow::Result<u8> {
@@ -110,15 +111,17 @@ fn list(a: UserListArgs, ctx: &Ctx) -> anyhow::Result<u8> {
         .out
         .new_table(&["Username", "Name", "State", "Skips", "Contacts", "Locked"]);
     for (v, contacts, pending) in &views {
+        // Names and carriers come from people and CSV files: cleaned of escapes.
         t.add_row(vec![
-            v.username.clone(),
-            v.name.clone().unwrap_or_default(),
+            printable(&v.username),
+            printable(v.name.as_deref().unwrap_or_default()),
             v.state.as_str().to_string(),
             v.skips.to_string(),
             contacts
                 .iter()
                 .map(describe_contact)
                 .chain(pending.iter().map(describe_pending))
+                .map(|d| printable(&d))
                 .collect::<Vec<_>>()
                 .join("\n"),
             if v.locked { "locked" } else { "" }.to_string(),
@@ -200,7 +203,7 @@ fn show(a: UserArg, ctx: &Ctx) -> anyhow::Result<u8> {
         ("Created", clock::human(user.created_at)),
     ];
     for (k, v) in rows {
-        t.add_row(vec![k.to_string(), v]);
+        ctx.out.row(&mut t, [k.to_string(), v]);
     }
     ctx.out.table(t)?;
     Ok(0)

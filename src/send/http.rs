@@ -8,7 +8,9 @@ use std::time::Duration;
 
 use ureq::Agent;
 
-use super::{Check, Message, SMS_TOKEN_ENV, Sender, Status, quote, timeout_of};
+use super::{
+    Check, Message, SMS_TOKEN_ENV, Sender, Status, is_loopback, quote, timeout_of, url_host,
+};
 use crate::config::SmsConfig;
 use crate::error::{self, Error};
 
@@ -40,6 +42,15 @@ impl HttpSender {
                 "config: sms.http.url: `{}` is not an http(s) URL",
                 http.url
             )));
+        }
+        // The token goes in every request's Authorization header: never in clear
+        // across the network.
+        if base.starts_with("http://") && !is_loopback(url_host(&base)) {
+            return Err(error::other(format!(
+                "config: sms.http.url: `{}` is plain http, so {SMS_TOKEN_ENV} would cross the network unencrypted",
+                http.url
+            ))
+            .hint("use an https:// URL (plain http is allowed only to a loopback address)"));
         }
         let sid = http.account_sid.trim().to_string();
         if sid.is_empty() || !sid.bytes().all(|b| b.is_ascii_alphanumeric()) {
@@ -108,7 +119,6 @@ impl HttpSender {
     /// the URL, SID and token without sending anything.
     pub fn check(&self, name: &str) -> Check {
         let url = format!("{}/2010-04-01/Accounts/{}.json", self.base, self.sid);
-        let plain = self.base.starts_with("http://") && !loopback_url(&self.base);
         match self
             .agent
             .get(&url)
@@ -119,14 +129,6 @@ impl HttpSender {
                 let status = resp.status().as_u16();
                 let body = read_body(&mut resp);
                 match status {
-                    200..=299 if plain => Check::new(
-                        name,
-                        Status::Warn,
-                        format!(
-                            "{} accepted the account, over plain http: the token travels unencrypted",
-                            self.base
-                        ),
-                    ),
                     200..=299 => Check::new(
                         name,
                         Status::Ok,
@@ -215,12 +217,6 @@ fn provider_message(body: &str) -> String {
     }
 }
 
-fn loopback_url(base: &str) -> bool {
-    let rest = base.split_once("://").map_or(base, |(_, r)| r);
-    let host = rest.split(['/', ':']).next().unwrap_or("");
-    host == "localhost" || host == "127.0.0.1" || rest.starts_with("[::1]")
-}
-
 /// Standard base64 with padding (RFC 4648), for the basic-auth header.
 fn base64(input: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -301,6 +297,30 @@ mod tests {
         );
         assert_eq!(provider_message(""), "(empty answer)");
         assert_eq!(provider_message(&"y".repeat(500)).chars().count(), 201);
+    }
+
+    #[test]
+    fn no_token_over_plain_http_except_to_loopback() {
+        for url in [
+            "http://api.twilio.com",
+            "http://[::1]@sms.example.org/",
+            "http://192.0.2.7:8080",
+        ] {
+            let e = HttpSender::from_config(&config(url, 5), Some("t0ken"))
+                .err()
+                .unwrap_or_else(|| panic!("{url} accepted"));
+            assert!(e.message.contains("unencrypted"), "{}", e.message);
+            assert!(e.hint.unwrap_or_default().contains("https://"));
+            assert!(!e.message.contains("t0ken"));
+        }
+        for url in [
+            "https://api.twilio.com",
+            "http://127.0.0.1:8080",
+            "http://localhost",
+        ] {
+            HttpSender::from_config(&config(url, 5), Some("t0ken"))
+                .unwrap_or_else(|e| panic!("{url}: {}", e.message));
+        }
     }
 
     #[test]

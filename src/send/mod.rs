@@ -122,6 +122,27 @@ pub(crate) fn timeout_of(secs: Option<Secs>) -> Duration {
     }
 }
 
+/// Whether a host (`localhost`, `127.0.0.1`, `[::1]`) is this machine: the only
+/// place a password or token may be sent over a plain connection.
+pub(crate) fn is_loopback(host: &str) -> bool {
+    let h = host.trim_start_matches('[').trim_end_matches(']');
+    h.eq_ignore_ascii_case("localhost")
+        || h.parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// The host of a URL such as `http://user@[::1]:8080/x`: after any userinfo, without
+/// the port.
+pub(crate) fn url_host(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let hostport = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    if hostport.starts_with('[') {
+        return hostport.split_inclusive(']').next().unwrap_or(hostport);
+    }
+    hostport.split(':').next().unwrap_or(hostport)
+}
+
 /// Text quoted from a server, provider or command, made into one short line.
 pub(crate) fn quote(text: &str, max_chars: usize) -> String {
     let line = text.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -151,6 +172,14 @@ impl Unready {
             configured,
             message: e.message,
             hint: e.hint,
+        }
+    }
+
+    /// The message and its hint on one line, for `doctor`.
+    fn with_hint(&self) -> String {
+        match &self.hint {
+            Some(h) => format!("{} (hint: {h})", self.message),
+            None => self.message.clone(),
         }
     }
 
@@ -261,13 +290,13 @@ impl Dispatcher {
                 Status::Warn,
                 "not configured (optional): set [email] smtp_url and from to send codes by email",
             ),
-            Err(u) => Check::new("email delivery", Status::Fail, u.message.clone()),
+            Err(u) => Check::new("email delivery", Status::Fail, u.with_hint()),
         });
         checks.push(match &self.sms {
             Ok(SmsTransport::Gateway(g)) => g.check("sms delivery"),
             Ok(SmsTransport::Http(h)) => h.check("sms delivery"),
             Ok(SmsTransport::Command(c)) => c.check("sms delivery"),
-            Err(u) => Check::new("sms delivery", Status::Fail, u.message.clone()),
+            Err(u) => Check::new("sms delivery", Status::Fail, u.with_hint()),
         });
         checks
     }
@@ -525,6 +554,27 @@ mod tests {
         let e = d.ready(Channel::Sms).unwrap_err();
         assert_eq!(e.kind, Kind::Other);
         assert!(e.message.contains("does not exist"), "{}", e.message);
+    }
+
+    #[test]
+    fn loopback_is_decided_on_the_real_host() {
+        for (url, host, lo) in [
+            ("http://127.0.0.1:8080/x", "127.0.0.1", true),
+            ("http://localhost", "localhost", true),
+            ("http://[::1]:80/", "[::1]", true),
+            ("http://127.0.0.2/", "127.0.0.2", true),
+            ("http://[::1]@evil.example/", "evil.example", false),
+            ("http://localhost@evil.example:80", "evil.example", false),
+            (
+                "http://127.0.0.1.evil.example/",
+                "127.0.0.1.evil.example",
+                false,
+            ),
+            ("https://api.twilio.com", "api.twilio.com", false),
+        ] {
+            assert_eq!(url_host(url), host, "{url}");
+            assert_eq!(is_loopback(url_host(url)), lo, "{url}");
+        }
     }
 
     #[test]

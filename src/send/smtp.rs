@@ -17,7 +17,7 @@ use lettre::message::{Body, Mailbox};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{Address, SmtpTransport, Transport};
 
-use super::{Check, Message, SMTP_PASSWORD_ENV, Sender, Status, quote, timeout_of};
+use super::{Check, Message, SMTP_PASSWORD_ENV, Sender, Status, is_loopback, quote, timeout_of};
 use crate::config::EmailConfig;
 use crate::error::{self, Error};
 
@@ -158,13 +158,6 @@ fn percent_decode(s: &str) -> Result<String, String> {
     String::from_utf8(out).map_err(|_| "user name or password is not UTF-8 once decoded".into())
 }
 
-fn is_loopback(host: &str) -> bool {
-    let h = host.trim_start_matches('[').trim_end_matches(']');
-    h.eq_ignore_ascii_case("localhost")
-        || h.parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback())
-}
-
 /// Whether a lettre error comes from a socket read or write that timed out
 /// (`WouldBlock` is what a read timeout reports on Unix).
 fn timed_out(e: &lettre::transport::smtp::Error) -> bool {
@@ -217,6 +210,23 @@ impl SmtpSender {
         let mut builder = SmtpTransport::from_url(&parsed.bare)
             .map_err(|e| error::other(format!("config: [email] smtp_url: {e}")))?
             .timeout(Some(timeout));
+        // AUTH sends the password itself (PLAIN is base64): only over TLS, or to this
+        // machine. `tls=opportunistic` does not count: whoever sits in the middle
+        // strips STARTTLS from the server's answer and reads the password.
+        let protected = matches!(
+            parsed.security,
+            Security::ImplicitTls | Security::StartTlsRequired
+        );
+        if user.is_some() && !protected && !is_loopback(&parsed.host) {
+            let host = &parsed.host;
+            return Err(error::other(format!(
+                "config: [email] smtp_url: the SMTP password would cross the network unencrypted to {host} ({})",
+                parsed.security.describe()
+            ))
+            .hint(format!(
+                "use smtps://{host}:465 or smtp://{host}:587?tls=required (plain SMTP with a password is allowed only to a loopback address)"
+            )));
+        }
         match (&user, password) {
             (Some(u), Some(p)) => builder = builder.credentials(Credentials::new(u.clone(), p)),
             (Some(u), None) => {
@@ -269,6 +279,8 @@ impl SmtpSender {
         let mut builder = lettre::Message::builder()
             .from(self.from.clone())
             .to(Mailbox::new(None, address))
+            // Some large providers reject mail without one; relays do not all add it.
+            .message_id(Some(self.message_id()?))
             .header(ContentType::TEXT_PLAIN);
         if let Some(s) = subject {
             builder = builder.subject(s);
@@ -280,6 +292,15 @@ impl SmtpSender {
             .send(&email)
             .map(|_| ())
             .map_err(|e| self.failure(&e))
+    }
+
+    /// `<128 random bits in hex@the From domain>` (RFC 5322 §3.6.4): unique, and in
+    /// a domain the sender answers for, not this host's name.
+    fn message_id(&self) -> Result<String, Error> {
+        let bits: [u8; 16] = crate::code::with_os_rng(rand::RngExt::random)
+            .map_err(|e| error::delivery(e.to_string()))?;
+        let hex: String = bits.iter().map(|b| format!("{b:02x}")).collect();
+        Ok(format!("<{hex}@{}>", self.from.email.domain()))
     }
 
     fn failure(&self, e: &lettre::transport::smtp::Error) -> Error {
@@ -431,6 +452,39 @@ mod tests {
     }
 
     #[test]
+    fn no_password_over_a_plain_connection_except_to_loopback() {
+        for url in [
+            "smtp://bob@mail.example.org:25",
+            "smtp://bob@mail.example.org:587?tls=opportunistic",
+            "smtp://bob@192.0.2.1:25",
+        ] {
+            let e = SmtpSender::from_config(&config(url, 2), Some("secret"))
+                .err()
+                .unwrap_or_else(|| panic!("{url} accepted"));
+            assert_eq!(e.kind, Kind::Other);
+            assert!(e.message.contains("unencrypted"), "{}", e.message);
+            let hint = e.hint.unwrap_or_default();
+            assert!(
+                hint.contains("smtps://") && hint.contains("?tls=required"),
+                "{hint}"
+            );
+            assert!(!e.message.contains("secret"));
+        }
+        // Without a password there is nothing to protect in AUTH.
+        SmtpSender::from_config(&config("smtp://mail.example.org:25", 2), None).unwrap();
+        for url in [
+            "smtps://bob@mail.example.org",
+            "smtp://bob@mail.example.org:587?tls=required",
+            "smtp://bob@127.0.0.1:2525",
+            "smtp://bob@localhost:2525",
+            "smtp://bob@[::1]:2525",
+        ] {
+            SmtpSender::from_config(&config(url, 2), Some("secret"))
+                .unwrap_or_else(|e| panic!("{url}: {}", e.message));
+        }
+    }
+
+    #[test]
     fn sends_an_email_to_a_real_smtp_server() {
         let dir = tempfile::tempdir().unwrap();
         let sink = Server::smtp_sink(dir.path(), &[]);
@@ -454,6 +508,12 @@ mod tests {
         );
         assert!(mail.contains("text/plain; charset=utf-8"), "{mail}");
         assert!(mail.contains("    0123456789"), "{mail}");
+        let id = mail
+            .lines()
+            .find_map(|l| l.strip_prefix("Message-ID: "))
+            .unwrap_or_else(|| panic!("no Message-ID header: {mail}"));
+        assert!(id.starts_with('<') && id.ends_with("@example.org>"), "{id}");
+        assert_eq!(id.len(), "<@example.org>".len() + 32, "{id}");
         assert!(mail.contains("(617) 432-2000"), "{mail}");
     }
 

@@ -47,7 +47,11 @@ impl Store {
             .open(tmp)
             .map_err(|e| error::other(format!("cannot create {}: {e}", tmp.display())))?;
         {
-            let mut to = Connection::open(tmp).map_err(|e| sql_err(tmp, e))?;
+            // Literally that file, never a URI (see `Store::connect`).
+            let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE
+                | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
+            let mut to = Connection::open_with_flags(super::literal_path(tmp), flags)
+                .map_err(|e| sql_err(tmp, e))?;
             let b = Backup::new(&self.conn, &mut to).map_err(|e| sql_err(tmp, e))?;
             // All pages in one step: one read transaction, so the copy is one
             // consistent snapshot however busy the source is.

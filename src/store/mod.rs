@@ -176,6 +176,11 @@ impl Store {
                 .map_err(|e| error::other(format!("chmod {}: {e}", path.display())))?;
         }
         let p = path.to_path_buf();
+        // A newer schema is refused before anything is written to the file.
+        let found = store.version()?;
+        if found > latest_version() {
+            return Err(newer_schema(found));
+        }
         store
             .conn
             .pragma_update(None, "journal_mode", "WAL")
@@ -189,6 +194,9 @@ impl Store {
         let current: i64 = tx
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .map_err(|e| sql_err(&p, e))?;
+        if current > latest_version() {
+            return Err(newer_schema(current));
+        }
         let mut to = current;
         for (v, sql) in schema_versions() {
             if v > current {
@@ -207,9 +215,7 @@ impl Store {
             })
             .map_err(|e| sql_err(&p, e))?;
         if !has_key {
-            let mut key = [0u8; 32];
-            getrandom::fill(&mut key)
-                .map_err(|e| error::other(format!("OS random number generator: {e}")))?;
+            let key = crate::code::new_key().map_err(|e| error::other(e.to_string()))?;
             tx.execute(
                 "INSERT INTO meta (key, value) VALUES ('code_key', ?1)",
                 [&key[..]],
@@ -228,8 +234,13 @@ impl Store {
     }
 
     fn connect(path: &Path, who: Who, flags: OpenFlags) -> Result<Store, Error> {
-        let flags = flags | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
-        let conn = Connection::open_with_flags(path, flags).map_err(|e| sql_err(path, e))?;
+        // No SQLITE_OPEN_URI, and a name SQLite cannot read as a URI either (the
+        // bundled SQLite is built with SQLITE_USE_URI, which turns URIs on whatever
+        // the flags say): `--db file:x.db` must open the file of that name, the one
+        // whose mode was checked, not `x.db` or `file:x.db?mode=memory`.
+        let flags = flags | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let literal = literal_path(path);
+        let conn = Connection::open_with_flags(&literal, flags).map_err(|e| sql_err(path, e))?;
         conn.busy_timeout(BUSY_TIMEOUT)
             .map_err(|e| sql_err(path, e))?;
         // secure_delete: deleted code digests and password hashes are overwritten on
@@ -321,6 +332,24 @@ impl Tx<'_> {
     }
 }
 
+fn newer_schema(found: i64) -> Error {
+    error::other(format!(
+        "database schema is version {found}, newer than this safecode ({}); nothing was changed",
+        latest_version()
+    ))
+    .hint("upgrade safecode: this version cannot use that database")
+}
+
+/// `path` in a form SQLite opens literally: a relative path gets a leading `./`, so a
+/// name beginning `file:` is a file name, never a URI.
+pub(crate) fn literal_path(path: &Path) -> PathBuf {
+    if path.is_absolute() || path.starts_with(".") {
+        path.to_path_buf()
+    } else {
+        Path::new(".").join(path)
+    }
+}
+
 /// Refuses a database, or its `-wal` / `-shm` side files, that others can read or
 /// write: it holds password hashes and code digests.
 pub fn check_private(path: &Path) -> Result<(), Error> {
@@ -369,6 +398,20 @@ mod tests {
             assert_eq!(*n, i as i64 + 1);
             assert!(sql.contains("CREATE") || sql.contains("ALTER"));
         }
+    }
+
+    #[test]
+    fn relative_names_are_never_uris() {
+        assert_eq!(
+            literal_path(Path::new("file:x.db")),
+            Path::new("./file:x.db")
+        );
+        assert_eq!(
+            literal_path(Path::new("/tmp/file:x.db")),
+            Path::new("/tmp/file:x.db")
+        );
+        assert_eq!(literal_path(Path::new("./a.db")), Path::new("./a.db"));
+        assert_eq!(literal_path(Path::new("d/a.db")), Path::new("./d/a.db"));
     }
 
     #[test]

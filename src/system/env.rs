@@ -62,11 +62,16 @@ fn should_keep(key: &OsStr, value: &OsStr) -> bool {
     (locale && plain) || KEEP_WHEN_DIRECT.contains(&k)
 }
 
-/// Gives `cmd` the child environment instead of ours.
+/// Gives `cmd` the child environment instead of ours; under privilege it also
+/// starts in `/`, not in the caller's directory (where a relative name the
+/// program opens would be theirs to choose).
 pub fn apply_child_env(cmd: &mut Command) {
     let privileged = super::user::effective_uid() == 0;
     cmd.env_clear()
         .envs(child_env(std::env::vars_os(), privileged));
+    if privileged {
+        cmd.current_dir("/");
+    }
 }
 
 #[cfg(test)]

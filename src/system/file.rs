@@ -14,20 +14,29 @@ use super::user::{Account, group_ids};
 /// `sudo safecode import /etc/shadow` gets "permission denied" exactly as they
 /// would without sudo. There is no check-then-open window to race.
 ///
-/// How: a short-lived thread switches its own filesystem ids (fsuid, fsgid and
+/// How ([`with_rights_of`]): a short-lived thread switches its own filesystem ids (fsuid, fsgid and
 /// supplementary groups, which Linux keeps per thread when set by the raw system
 /// calls) to the account's, opens the file and ends; the rest of the process
 /// keeps its ids, and the descriptor is shared with it.
 pub fn open_as(path: &Path, account: &Account) -> io::Result<File> {
+    with_rights_of(account, || File::open(path))?
+}
+
+/// Runs `f` on a short-lived thread whose filesystem ids are the account's: every
+/// file it opens, creates or renames is checked (and created) as theirs. What
+/// was opened before keeps working; the rest of the process is untouched.
+pub fn with_rights_of<T: Send>(account: &Account, f: impl FnOnce() -> T + Send) -> io::Result<T> {
     let groups = group_ids(account);
-    let path = path.to_path_buf();
     let (uid, gid) = (account.uid, account.gid);
-    std::thread::spawn(move || -> io::Result<File> {
-        become_for_files(uid, gid, &groups)?;
-        File::open(&path)
+    std::thread::scope(|scope| {
+        scope
+            .spawn(move || -> io::Result<T> {
+                become_for_files(uid, gid, &groups)?;
+                Ok(f())
+            })
+            .join()
+            .map_err(|_| io::Error::other("the thread working with the caller's rights failed"))?
     })
-    .join()
-    .map_err(|_| io::Error::other("the thread opening the file failed"))?
 }
 
 /// Sets this thread's filesystem credentials; fails rather than leave any as

@@ -8,7 +8,7 @@ mod terminal;
 mod user;
 
 pub use env::{CHILD_LANG, CHILD_PATH, apply_child_env, child_env};
-pub use file::{Untrusted, check_root_owned, open_as};
+pub use file::{Untrusted, check_root_owned, open_as, with_rights_of};
 pub use terminal::restore_cursor_on_interrupt;
 pub use user::{
     Account, account_by_name, account_by_uid, effective_uid, group_id, group_ids, group_name,
