@@ -43,9 +43,6 @@ _safecode() {
             safecode,export)
                 cmd="safecode__subcmd__export"
                 ;;
-            safecode,generate)
-                cmd="safecode__subcmd__generate"
-                ;;
             safecode,import)
                 cmd="safecode__subcmd__import"
                 ;;
@@ -107,7 +104,7 @@ _safecode() {
 
     case "${cmd}" in
         safecode)
-            opts="-q -h -V --db --config --dry-run --json --actor --quiet --help --version init user enroll confirm unenroll skip check prompt issue verify set-password reset authenticate import export purge stats audit carriers backup doctor generate"
+            opts="-q -h -V --db --config --dry-run --json --actor --quiet --help --version init user enroll confirm unenroll skip check prompt issue verify set-password reset authenticate import export purge stats audit carriers backup doctor"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -334,7 +331,7 @@ _safecode() {
                     return 0
                     ;;
                 --carrier)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "att boost consumercellular cricket googlefi metropcs mint sprint tmobile uscellular verizon visible xfinity" -- "${cur}"))
                     return 0
                     ;;
                 --email)
@@ -371,32 +368,6 @@ _safecode() {
                     COMPREPLY=($(compgen -W "csv json" -- "${cur}"))
                     return 0
                     ;;
-                --db)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --config)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --actor)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        safecode__subcmd__generate)
-            opts="-q -h --db --config --dry-run --json --actor --quiet --help completions man"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
                 --db)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -33,7 +33,7 @@ complete -c safecode -n "__fish_safecode_needs_command" -s q -l quiet -d 'Print 
 complete -c safecode -n "__fish_safecode_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c safecode -n "__fish_safecode_needs_command" -s V -l version -d 'Print version'
 complete -c safecode -n "__fish_safecode_needs_command" -f -a "init" -d 'Create the database, or upgrade its schema'
-complete -c safecode -n "__fish_safecode_needs_command" -f -a "user" -d 'Add, list, show, remove or unlock users'
+complete -c safecode -n "__fish_safecode_needs_command" -f -a "user" -d 'Add, list, find, show, remove or unlock users'
 complete -c safecode -n "__fish_safecode_needs_command" -f -a "enroll" -d 'Register or replace a person\'s phone and email'
 complete -c safecode -n "__fish_safecode_needs_command" -f -a "confirm" -d 'Confirm a new contact with the code sent to it'
 complete -c safecode -n "__fish_safecode_needs_command" -f -a "unenroll" -d 'Remove one contact (refused if it is the last confirmed one)'
@@ -53,7 +53,6 @@ complete -c safecode -n "__fish_safecode_needs_command" -f -a "audit" -d 'Show t
 complete -c safecode -n "__fish_safecode_needs_command" -f -a "carriers" -d 'Known mobile carriers and their email-to-SMS gateways'
 complete -c safecode -n "__fish_safecode_needs_command" -f -a "backup" -d 'A consistent copy of the database while agents work, checked before it is kept'
 complete -c safecode -n "__fish_safecode_needs_command" -f -a "doctor" -d 'Check the database, file permissions, configuration and delivery'
-complete -c safecode -n "__fish_safecode_needs_command" -f -a "generate" -d 'Write shell completions or man pages (for packagers)'
 complete -c safecode -n "__fish_safecode_using_subcommand init" -l db -d 'Database file [default: $XDG_DATA_HOME/safecode/safecode.db, or `database` in the config]' -r -F
 complete -c safecode -n "__fish_safecode_using_subcommand init" -l config -d 'Configuration file [default: /etc/safecode/config.toml, then $XDG_CONFIG_HOME/safecode/config.toml]' -r -F
 complete -c safecode -n "__fish_safecode_using_subcommand init" -l actor -d 'A name for the audit log (e.g. your ticket handle), recorded beside the OS user' -r
@@ -127,7 +126,19 @@ complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_
 complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_subcommand_from unlock" -s q -l quiet -d 'Print errors only'
 complete -c safecode -n "__fish_safecode_using_subcommand user; and __fish_seen_subcommand_from unlock" -s h -l help -d 'Print help'
 complete -c safecode -n "__fish_safecode_using_subcommand enroll" -l phone -d 'Mobile number; without +country code the configured default_region applies' -r
-complete -c safecode -n "__fish_safecode_using_subcommand enroll" -l carrier -d 'Mobile carrier (see `safecode carriers`), for email-to-SMS gateways' -r
+complete -c safecode -n "__fish_safecode_using_subcommand enroll" -l carrier -d 'Mobile carrier (see `safecode carriers`), for email-to-SMS gateways' -r -f -a "att\t''
+boost\t''
+consumercellular\t''
+cricket\t''
+googlefi\t''
+metropcs\t''
+mint\t''
+sprint\t''
+tmobile\t''
+uscellular\t''
+verizon\t''
+visible\t''
+xfinity\t''"
 complete -c safecode -n "__fish_safecode_using_subcommand enroll" -l email -d 'Email address outside the institution' -r
 complete -c safecode -n "__fish_safecode_using_subcommand enroll" -l db -d 'Database file [default: $XDG_DATA_HOME/safecode/safecode.db, or `database` in the config]' -r -F
 complete -c safecode -n "__fish_safecode_using_subcommand enroll" -l config -d 'Configuration file [default: /etc/safecode/config.toml, then $XDG_CONFIG_HOME/safecode/config.toml]' -r -F
@@ -288,10 +299,3 @@ complete -c safecode -n "__fish_safecode_using_subcommand doctor" -l dry-run -d 
 complete -c safecode -n "__fish_safecode_using_subcommand doctor" -l json -d 'Print one JSON document on stdout'
 complete -c safecode -n "__fish_safecode_using_subcommand doctor" -s q -l quiet -d 'Print errors only'
 complete -c safecode -n "__fish_safecode_using_subcommand doctor" -s h -l help -d 'Print help'
-complete -c safecode -n "__fish_safecode_using_subcommand generate" -l db -d 'Database file [default: $XDG_DATA_HOME/safecode/safecode.db, or `database` in the config]' -r -F
-complete -c safecode -n "__fish_safecode_using_subcommand generate" -l config -d 'Configuration file [default: /etc/safecode/config.toml, then $XDG_CONFIG_HOME/safecode/config.toml]' -r -F
-complete -c safecode -n "__fish_safecode_using_subcommand generate" -l actor -d 'A name for the audit log (e.g. your ticket handle), recorded beside the OS user' -r
-complete -c safecode -n "__fish_safecode_using_subcommand generate" -l dry-run -d 'Print messages instead of sending them (admin only: a printed code is a real code)'
-complete -c safecode -n "__fish_safecode_using_subcommand generate" -l json -d 'Print one JSON document on stdout'
-complete -c safecode -n "__fish_safecode_using_subcommand generate" -s q -l quiet -d 'Print errors only'
-complete -c safecode -n "__fish_safecode_using_subcommand generate" -s h -l help -d 'Print help'

@@ -32,6 +32,7 @@ pub struct Cli {
 }
 
 #[derive(Debug, Args, Clone)]
+#[command(next_help_heading = "Global options")]
 pub struct Global {
     /// Database file [default: $XDG_DATA_HOME/safecode/safecode.db, or `database` in the config]
     #[arg(long, global = true, env = "SAFECODE_DB", value_name = "PATH")]
@@ -53,12 +54,71 @@ pub struct Global {
     pub quiet: bool,
 }
 
+/// The built-in carrier ids, offered by the shell completions (a test keeps them
+/// equal to `contact::builtin_carriers`). Any name is accepted: the config may add
+/// carriers, and `enroll` checks the name against the full list.
+pub const CARRIER_IDS: &[&str] = &[
+    "att",
+    "boost",
+    "consumercellular",
+    "cricket",
+    "googlefi",
+    "metropcs",
+    "mint",
+    "sprint",
+    "tmobile",
+    "uscellular",
+    "verizon",
+    "visible",
+    "xfinity",
+];
+
+/// `--carrier`: any text, with [`CARRIER_IDS`] as the values to complete.
+#[derive(Debug, Clone, Copy)]
+pub struct CarrierName;
+
+impl clap::builder::TypedValueParser for CarrierName {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        clap::builder::StringValueParser::new().parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(
+            CARRIER_IDS
+                .iter()
+                .map(|id| clap::builder::PossibleValue::new(*id)),
+        ))
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Create the database, or upgrade its schema
+    #[command(after_help = "\
+Examples:
+  safecode init
+  safecode --db /var/lib/safecode/safecode.db init
+
+Creates the file mode 0600 (its directory must exist), or upgrades an older schema
+in place; running it again changes nothing.")]
     Init,
-    /// Add, list, show, remove or unlock users
+    /// Add, list, find, show, remove or unlock users
     #[command(subcommand)]
+    #[command(after_help = "\
+Examples:
+  safecode user add alice --name 'Alice Smith'
+  safecode user find 617.432.2000
+  safecode user show alice
+  safecode user list --state locked")]
     User(UserCommand),
     /// Register or replace a person's phone and email
     #[command(after_help = "\
@@ -100,6 +160,12 @@ notifies the removed contact and every other confirmed one. Refused (exit 4) for
 the last confirmed contact: SafeCode cannot be disabled.")]
     Unenroll(UnenrollArgs),
     /// Record a skipped registration prompt
+    #[command(after_help = "\
+Examples:
+  safecode skip alice
+  sudo -n safecode skip              # in a login script: the caller's own account
+
+Refused (exit 4) once all skips are used; `safecode check` then exits 11.")]
     Skip(SelfUserArg),
     /// For login scripts: exit 0 enrolled, 10 may skip, 11 must register
     #[command(after_help = "\
@@ -112,6 +178,13 @@ failure, and a login script must then not let the person pass (see
 examples/login.sh).")]
     Check(SelfUserArg),
     /// Interactive Register / Skip dialog shown at login
+    #[command(after_help = "\
+Examples:
+  safecode prompt alice
+  sudo safecode prompt               # from a login script, for the caller
+
+Needs a terminal. Register asks for a phone (and carrier) or a personal email and
+takes the confirmation code; Skip records a skip and says how many remain.")]
     Prompt(SelfUserArg),
     /// Send a reset SafeCode
     #[command(after_help = "\
@@ -202,10 +275,32 @@ Examples:
   # crontab: */15 * * * * safecode -q purge")]
     Purge(PurgeArgs),
     /// Enrollment and code figures; --prometheus for node_exporter
+    #[command(after_help = "\
+Examples:
+  safecode stats
+  safecode --json stats
+  safecode stats --prometheus > /var/lib/prometheus/node-exporter/safecode.prom
+
+Users by state (and locked), contacts by channel and carrier, codes issued,
+verified, rejected, expired and failed to deliver over 24 hours and 30 days.")]
     Stats(StatsArgs),
     /// Show the audit log, newest first; --verify checks its hash chain
+    #[command(after_help = "\
+Examples:
+  safecode audit alice --since 7d
+  safecode audit --limit 0           # every row
+  safecode audit --verify
+
+Times are shown in the local time zone (TZ); --json gives RFC 3339 UTC.")]
     Audit(AuditArgs),
     /// Known mobile carriers and their email-to-SMS gateways
+    #[command(after_help = "\
+Examples:
+  safecode carriers
+  safecode --json carriers
+
+The id goes to `safecode enroll USER --phone NUMBER --carrier ID`; add carriers
+in the config under [carriers.ID].")]
     Carriers,
     /// A consistent copy of the database while agents work, checked before it is kept
     #[command(after_help = "\
@@ -220,6 +315,14 @@ mode 0600 beside FILE, opened, its integrity and audit chain checked (as `audit
 by stopping safecode's users and copying FILE back, mode 0600.")]
     Backup(BackupArgs),
     /// Check the database, file permissions, configuration and delivery
+    #[command(after_help = "\
+Examples:
+  safecode doctor
+  safecode -q doctor                 # only what needs attention
+  safecode --json doctor
+
+Exit 1 when a check fails; warnings (built-in org_name or helpdesk, phones that
+cannot get codes, purge not running) exit 0.")]
     Doctor,
     /// Write shell completions or man pages (for packagers)
     #[command(hide = true)]
@@ -229,10 +332,26 @@ by stopping safecode's users and copying FILE back, mode 0600.")]
 #[derive(Debug, Subcommand)]
 pub enum UserCommand {
     /// Add a user
+    #[command(after_help = "\
+Examples:
+  safecode user add alice --name 'Alice Smith'
+  printf '%s\\n' \"$PW\" | safecode user add bob --password-stdin")]
     Add(UserAddArgs),
     /// List users, optionally by enrollment state
+    #[command(after_help = "\
+Examples:
+  safecode user list
+  safecode user list --state must-register --limit 100
+  safecode user list --state locked
+  safecode --json user list | jq -r '.[].username'
+
+--limit 0 means all, as for `audit`.")]
     List(UserListArgs),
     /// Show one user, their contacts and state
+    #[command(after_help = "\
+Examples:
+  safecode user show alice
+  safecode --json user show alice")]
     Show(UserArg),
     /// Find users by phone (typed any way), email, name or username part
     #[command(after_help = "\
@@ -247,8 +366,17 @@ Contacts are masked with the last four digits shown, so the caller can be asked
 to confirm them. Case does not matter.")]
     Find(UserFindArgs),
     /// Remove a user and everything about them
+    #[command(after_help = "\
+Examples:
+  safecode user remove alice          # asks; type yes and Enter
+  safecode user remove alice --yes    # in scripts")]
     Remove(UserRemoveArgs),
     /// Clear the failure lock
+    #[command(after_help = "\
+Examples:
+  safecode user unlock alice
+
+Only after checking the person's identity: the lock follows too many wrong codes.")]
     Unlock(UserArg),
 }
 
@@ -329,7 +457,7 @@ pub struct EnrollArgs {
     #[arg(long, value_name = "NUMBER")]
     pub phone: Option<String>,
     /// Mobile carrier (see `safecode carriers`), for email-to-SMS gateways
-    #[arg(long, value_name = "NAME", requires = "phone")]
+    #[arg(long, value_name = "NAME", requires = "phone", value_parser = CarrierName, hide_possible_values = true)]
     pub carrier: Option<String>,
     /// Email address outside the institution
     #[arg(long, value_name = "ADDRESS")]

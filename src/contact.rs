@@ -1309,6 +1309,12 @@ mod tests {
     }
 
     #[test]
+    fn the_completions_offer_every_builtin_carrier() {
+        let ids: Vec<String> = builtin_carriers().into_iter().map(|c| c.id).collect();
+        assert_eq!(ids, crate::cli::CARRIER_IDS);
+    }
+
+    #[test]
     fn carriers_serialize_with_stable_names() {
         let v = serde_json::to_value(&builtin_carriers()[0]).unwrap();
         assert_eq!(

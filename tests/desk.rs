@@ -682,3 +682,58 @@ fn a_backup_of_a_tampered_audit_log_is_refused_and_keeps_the_old_copy() {
     env.run(["backup", env.dir.path().to_str().unwrap()])
         .code(2);
 }
+
+#[test]
+fn every_subcommand_help_has_examples_and_global_options_have_a_heading() {
+    use clap::CommandFactory;
+    fn walk(cmd: &clap::Command, path: Vec<String>, out: &mut Vec<Vec<String>>) {
+        for sub in cmd.get_subcommands() {
+            if sub.is_hide_set() || sub.get_name() == "help" {
+                continue;
+            }
+            let mut p = path.clone();
+            p.push(sub.get_name().to_string());
+            out.push(p.clone());
+            walk(sub, p, out);
+        }
+    }
+    let mut all = Vec::new();
+    walk(&safecode::cli::Cli::command(), Vec::new(), &mut all);
+    assert!(all.len() > 25, "{all:?}");
+    let env = TestEnv::new();
+    for path in all {
+        let mut args = path.clone();
+        args.push("--help".into());
+        let d = env.run(&args).ok();
+        d.stdout_has("Examples:").stdout_has("Global options:");
+    }
+}
+
+#[test]
+fn completions_hide_generate_and_offer_carriers_and_states() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("completions");
+    let bash = std::fs::read_to_string(dir.join("safecode.bash")).unwrap();
+    let fish = std::fs::read_to_string(dir.join("safecode.fish")).unwrap();
+    assert!(!bash.contains("subcmd__generate"), "bash offers generate");
+    assert!(!fish.contains("-a \"generate\""), "fish offers generate");
+    for id in ["verizon", "tmobile", "uscellular"] {
+        assert!(bash.contains(id) && fish.contains(id), "{id}");
+    }
+    for state in ["may-skip", "must-register", "locked", "pending"] {
+        assert!(bash.contains(state) && fish.contains(state), "{state}");
+    }
+    // Any carrier name is still accepted (the config may add carriers).
+    let env = TestEnv::new();
+    env.config("[carriers.acme]\nname = \"Acme Mobile\"\ngateway = \"sms.acme.example\"\n");
+    env.user("car");
+    env.run([
+        "enroll",
+        "car",
+        "--phone",
+        "+16174322000",
+        "--carrier",
+        "acme",
+        "--confirmed",
+    ])
+    .ok();
+}

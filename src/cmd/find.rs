@@ -25,10 +25,25 @@ pub(crate) fn terms(text: &str, default_region: &str) -> FindTerms {
         .chars()
         .all(|c| c.is_ascii_digit() || " +-.()/".contains(c));
     let digits: String = text.chars().filter(char::is_ascii_digit).collect();
-    let e164 = (phone_like && digits.len() >= 7)
-        .then(|| contact::parse_phone_number(text, default_region).ok())
-        .flatten()
-        .map(|p| p.e164);
+    let nanp = matches!(
+        default_region.trim().to_ascii_uppercase().as_str(),
+        "US" | "CA"
+    );
+    let e164 = if !phone_like || digits.len() < 7 {
+        None
+    } else if text.starts_with("+1") && digits.len() == 11 {
+        // The common shapes directly: loading the phone metadata costs more than
+        // the whole search on 100,000 users.
+        Some(format!("+{digits}"))
+    } else if nanp && !text.starts_with('+') && digits.len() == 10 {
+        Some(format!("+1{digits}"))
+    } else if nanp && !text.starts_with('+') && digits.len() == 11 && digits.starts_with('1') {
+        Some(format!("+{digits}"))
+    } else {
+        contact::parse_phone_number(text, default_region)
+            .ok()
+            .map(|p| p.e164)
+    };
     FindTerms {
         part: text.to_string(),
         e164,
@@ -210,5 +225,17 @@ mod tests {
         let t = terms("smith", "US");
         assert_eq!(t.part, "smith");
         assert_eq!(terms("617", "US").phone_tail, None);
+        assert_eq!(
+            terms("1-617-432-2000", "US").e164.as_deref(),
+            Some("+16174322000")
+        );
+        assert_eq!(
+            terms("+44 7400 123456", "US").e164.as_deref(),
+            Some("+447400123456")
+        );
+        assert_eq!(
+            terms("07400 123456", "GB").e164.as_deref(),
+            Some("+447400123456")
+        );
     }
 }

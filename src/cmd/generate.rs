@@ -49,10 +49,29 @@ fn command() -> clap::Command {
     cmd
 }
 
+/// The command tree without hidden subcommands (`generate`): clap_complete
+/// offers hidden subcommands, and a packager's tool has no place in a desk's
+/// tab completion.
+fn visible_command() -> clap::Command {
+    let full = command();
+    // The built tree already holds --help and --version as arguments: copied
+    // below, so the new command must not add its own.
+    let mut top = clap::Command::new("safecode")
+        .version(env!("CARGO_PKG_VERSION"))
+        .disable_help_subcommand(true)
+        .disable_help_flag(true)
+        .disable_version_flag(true);
+    if let Some(about) = full.get_about() {
+        top = top.about(about.clone());
+    }
+    top.args(full.get_arguments().cloned())
+        .subcommands(full.get_subcommands().filter(|c| !c.is_hide_set()).cloned())
+}
+
 fn completions(dir: &Path) -> anyhow::Result<usize> {
     let shells = [Shell::Bash, Shell::Zsh, Shell::Fish, Shell::PowerShell];
     for shell in shells {
-        let mut cmd = command();
+        let mut cmd = visible_command();
         clap_complete::generate_to(shell, &mut cmd, "safecode", dir)
             .with_context(|| format!("writing {shell} completions to {}", dir.display()))?;
     }

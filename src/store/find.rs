@@ -47,15 +47,21 @@ impl Tx<'_> {
         let mut st = self
             .tx
             .prepare_cached(concat!(
-                "SELECT * FROM (SELECT ",
+                // One pass over users and one over contacts, then only the hits
+                // are joined: a correlated subquery per user was 3x slower.
+                "WITH hits(user_id, what) AS ( \
+                   SELECT id, 0 FROM users \
+                     WHERE username LIKE ?1 ESCAPE '\\' OR name LIKE ?1 ESCAPE '\\' \
+                   UNION ALL \
+                   SELECT user_id, CASE channel WHEN 'email' THEN 1 ELSE 2 END FROM contacts \
+                     WHERE (channel = 'email' AND address LIKE ?1 ESCAPE '\\') \
+                        OR (channel = 'sms' AND (address = ?2 OR address LIKE ?3))), \
+                 found(user_id, by_email, by_phone) AS ( \
+                   SELECT user_id, max(what = 1), max(what = 2) FROM hits GROUP BY user_id) \
+                 SELECT ",
                 user_cols!(),
-                ", username LIKE ?1 ESCAPE '\\' AS by_username, \
-                 coalesce(name, '') LIKE ?1 ESCAPE '\\' AS by_name, \
-                 EXISTS (SELECT 1 FROM contacts c WHERE c.user_id = users.id \
-                   AND c.channel = 'email' AND c.address LIKE ?1 ESCAPE '\\') AS by_email, \
-                 EXISTS (SELECT 1 FROM contacts c WHERE c.user_id = users.id \
-                   AND c.channel = 'sms' AND (c.address = ?2 OR c.address LIKE ?3)) AS by_phone \
-                 FROM users) WHERE by_username OR by_name OR by_email OR by_phone \
+                ", username LIKE ?1 ESCAPE '\\', coalesce(name, '') LIKE ?1 ESCAPE '\\', \
+                 by_email, by_phone FROM found JOIN users ON users.id = found.user_id \
                  ORDER BY username LIMIT ?4"
             ))
             .db()?;
