@@ -3,10 +3,13 @@
 //! knows about the database or how a code is delivered.
 //!
 //! A code is never stored in clear: the store keeps `hash(key, salt, context, code)`,
-//! an HMAC-SHA256 under a per-database key with a per-code salt. Six digits are only
-//! 10^6 possibilities, so an unkeyed or merely salted hash would fall to brute force in
-//! milliseconds; the key (kept apart from the code rows) is what makes a leaked code
-//! table useless.
+//! an HMAC-SHA256 under a per-database key with a per-code salt, bound by `context`
+//! to purpose, user and destination. The key sits in the same database as the code
+//! rows (the `meta` table), so it does not protect against a copy of the database:
+//! whoever holds the file can test all 10^6 values of a live 6-digit code offline in
+//! about a second. It keeps the digests from being precomputed or reused across
+//! databases and rows; the real protection is time and single use (a code dies
+//! within 10 minutes and after one use). SECURITY.md says why that is acceptable.
 
 use std::convert::Infallible;
 use std::fmt;

@@ -82,34 +82,12 @@ pub struct AccessConfig {
 pub struct AuditConfig {
     /// `purge --audit-older-than` never deletes rows younger than this (≥ 30d).
     pub retention: Secs,
-    /// `syslog`, or an absolute file path opened append-only: each row and its hash
-    /// is also written there, so a copy of the chain lives outside the database.
-    pub mirror: Option<String>,
 }
 
 impl Default for AuditConfig {
     fn default() -> Self {
         AuditConfig {
             retention: Secs(DEFAULT_AUDIT_RETENTION),
-            mirror: None,
-        }
-    }
-}
-
-/// Where `[audit] mirror` sends the rows.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Mirror {
-    Syslog,
-    File(PathBuf),
-}
-
-impl AuditConfig {
-    /// The configured mirror, if any (validated at load).
-    pub fn mirror(&self) -> Option<Mirror> {
-        match self.mirror.as_deref().map(str::trim) {
-            None | Some("") => None,
-            Some("syslog") => Some(Mirror::Syslog),
-            Some(p) => Some(Mirror::File(PathBuf::from(p))),
         }
     }
 }
@@ -452,15 +430,6 @@ impl Config {
         }
         if self.audit.retention.0 < MIN_AUDIT_RETENTION {
             return Err(bad("audit.retention", "must be at least 30d"));
-        }
-        match self.audit.mirror() {
-            Some(Mirror::File(path)) if !path.is_absolute() => {
-                return Err(bad(
-                    "audit.mirror",
-                    "must be \"syslog\" or an absolute file path",
-                ));
-            }
-            _ => {}
         }
         let a = &self.password.argon2;
         if a.memory_kib < ARGON2_MIN.memory_kib
@@ -836,10 +805,6 @@ gateway = "sms.acme.example"
                 .retention,
             Secs(30 * 86_400)
         );
-        let e = refused("[audit]\nmirror = \"relative/file\"\n");
-        assert!(e.contains("audit.mirror"), "{e}");
-        let c = parse("[audit]\nmirror = \"syslog\"\n").unwrap();
-        assert_eq!(c.audit.mirror(), Some(Mirror::Syslog));
     }
 
     #[test]

@@ -230,3 +230,82 @@ fn bidi_controls_and_line_separators_are_refused_in_names() {
     }
     assert_eq!(env.sql("SELECT count(*) FROM users"), "0");
 }
+
+// -- audit ---------------------------------------------------------------------
+
+#[test]
+fn purge_keeps_audit_rows_younger_than_the_retention_and_says_so() {
+    let env = TestEnv::new();
+    env.run(["user", "add", "ann"]).ok();
+    let before: u64 = env.sql("SELECT count(*) FROM audit").parse().unwrap();
+    env.run(["purge", "--audit-older-than", "0s"])
+        .ok()
+        .stdout_has("0 audit rows")
+        .stdout_has("Audit rows younger than 400d 0h ([audit] retention) were kept");
+    let after: u64 = env.sql("SELECT count(*) FROM audit").parse().unwrap();
+    assert_eq!(after, before + 1, "only the purge's own row was added");
+    // Past the retention they go; the chain then starts later, and says where.
+    env.config("[audit]\nretention = \"30d\"\n");
+    env.run(["purge", "--audit-older-than", "0s"])
+        .faketime("+31d")
+        .ok()
+        .stdout_has(&format!("{} audit rows", after - 1));
+    let first = env.sql("SELECT min(id) FROM audit");
+    env.run(["audit", "--verify"])
+        .ok()
+        .stdout_has(&format!("the chain starts at row {first}"))
+        .stdout_has("after rows purged up to hash");
+}
+
+#[test]
+fn audit_verify_reports_where_the_chain_starts() {
+    let env = TestEnv::new();
+    env.run(["user", "add", "ann"]).ok();
+    env.run(["audit", "--verify"])
+        .ok()
+        .stdout_has("the chain starts at row 1")
+        .stdout_has("the first row ever written");
+    let j = env.run(["--json", "audit", "--verify"]).ok().json();
+    assert_eq!(j["first_row"], 1);
+    assert_eq!(j["first_prev_hash"], "0".repeat(64));
+}
+
+// -- tests for mutants cargo-mutants found alive ---------------------------------
+
+#[test]
+fn a_digest_copied_to_another_users_row_does_not_match() {
+    // Binds code_context end to end: with an empty or constant context, bob's row
+    // holding ann's salt and digest would accept ann's code.
+    let env = TestEnv::new();
+    env.enrolled("ann").enrolled("bob");
+    let ann_code = env.issue("ann");
+    env.issue("bob");
+    env.sql(
+        "UPDATE codes SET salt = (SELECT salt FROM codes c JOIN users u ON u.id = c.user_id WHERE u.username = 'ann'), \
+         digest = (SELECT digest FROM codes c JOIN users u ON u.id = c.user_id WHERE u.username = 'ann') \
+         WHERE user_id = (SELECT id FROM users WHERE username = 'bob')",
+    );
+    env.run(["verify", "bob", &ann_code])
+        .code(7)
+        .stderr_has("wrong code");
+    env.run(["verify", "ann", &ann_code]).ok();
+}
+
+#[test]
+fn a_code_is_refused_in_its_expiry_second() {
+    let env = TestEnv::new();
+    env.enrolled("ann");
+    // A stopped clock: issued at T, the code expires at T + 600 exactly.
+    let d = env
+        .run(["--dry-run", "issue", "ann"])
+        .faketime("2026-12-02 12:00:00")
+        .ok();
+    let code = crate::common::code_in(&d.stdout);
+    env.run(["verify", "ann", &code])
+        .faketime("2026-12-02 12:10:00")
+        .code(7)
+        .stderr_has("expired");
+    env.run(["verify", "ann", &code])
+        .faketime("2026-12-02 12:09:59")
+        .ok();
+}

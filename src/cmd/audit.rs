@@ -10,18 +10,46 @@ use crate::config::parse_duration;
 use crate::contact::printable;
 use crate::error;
 
+/// The first 12 hex digits of a hash, enough to compare with a mirror by eye.
+fn short(hash: &str) -> &str {
+    hash.get(..12).unwrap_or(hash)
+}
+
 pub fn run(a: AuditArgs, ctx: &Ctx) -> anyhow::Result<u8> {
     let mut store = ctx.open()?;
     if a.verify {
         let (checked, bad) = store.read(|tx| tx.audit_verify())?;
+        let start = store.read(|tx| tx.audit_chain_start())?;
+        // Where the chain starts: a purge removes a prefix, so say from where the
+        // rows checked run, and what the first one links back to.
+        let start_text = match &start {
+            None => "the log is empty".to_string(),
+            Some((id, prev, hash)) if prev == crate::store::AUDIT_GENESIS => {
+                format!(
+                    "the chain starts at row {id} (hash {}), the first row ever written",
+                    short(hash)
+                )
+            }
+            Some((id, prev, hash)) => format!(
+                "the chain starts at row {id} (hash {}), after rows purged up to hash {}",
+                short(hash),
+                short(prev)
+            ),
+        };
         return match bad {
             None => {
                 if ctx.out.json {
-                    ctx.out
-                        .json(&json!({"ok": true, "rows_checked": checked}))?;
+                    ctx.out.json(&json!({
+                        "ok": true,
+                        "rows_checked": checked,
+                        "first_row": start.as_ref().map(|(id, _, _)| *id),
+                        "first_hash": start.as_ref().map(|(_, _, h)| h.clone()),
+                        "first_prev_hash": start.as_ref().map(|(_, p, _)| p.clone()),
+                    }))?;
                 } else {
-                    ctx.out
-                        .say(&format!("Audit log intact: {checked} rows checked."))?;
+                    ctx.out.say(&format!(
+                        "Audit log intact: {checked} rows checked; {start_text}."
+                    ))?;
                 }
                 Ok(0)
             }

@@ -53,7 +53,18 @@ fn purge_all(store: &mut Store, kind: PurgeKind, cutoff: i64, now: i64) -> anyho
 
 pub fn run(a: PurgeArgs, ctx: &Ctx) -> anyhow::Result<u8> {
     let older = age("--older-than", a.older_than.as_deref())?.unwrap_or(0);
-    let audit_older = age("--audit-older-than", a.audit_older_than.as_deref())?;
+    // The audit log is kept at least `[audit] retention` (default 400d, never
+    // below 30d): `--audit-older-than 0s` must not wipe it without a word.
+    let retention = ctx.config.audit.retention.as_i64();
+    let asked = age("--audit-older-than", a.audit_older_than.as_deref())?;
+    let audit_older = asked.map(|d| d.max(retention));
+    let kept_note = match asked {
+        Some(d) if d < retention => format!(
+            " Audit rows younger than {} ([audit] retention) were kept.",
+            clock::span(retention)
+        ),
+        _ => String::new(),
+    };
     let mut store = ctx.open()?;
     store.defer_checkpoints()?;
     let now = clock::now();
@@ -87,7 +98,7 @@ pub fn run(a: PurgeArgs, ctx: &Ctx) -> anyhow::Result<u8> {
         ctx.out.json(&p)?;
     } else {
         ctx.out.say(&format!(
-            "Purged {} codes, {} reset windows, {} audit rows.",
+            "Purged {} codes, {} reset windows, {} audit rows.{kept_note}",
             p.codes, p.reset_windows, p.audit_rows
         ))?;
     }

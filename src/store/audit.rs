@@ -161,6 +161,19 @@ impl Tx<'_> {
         rows.collect::<Result<Vec<_>, _>>().db()
     }
 
+    /// Where the chain starts: the oldest row's id, the hash it links to (the
+    /// genesis hash unless older rows were purged) and its own hash.
+    pub fn audit_chain_start(&self) -> anyhow::Result<Option<(i64, String, String)>> {
+        self.tx
+            .query_row(
+                "SELECT id, prev_hash, hash FROM audit ORDER BY id LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()
+            .db()
+    }
+
     /// Walks the chain oldest first; returns the first row that does not match, and
     /// how many rows were checked.
     pub fn audit_verify(&self) -> anyhow::Result<(u64, Option<(AuditRow, &'static str)>)> {

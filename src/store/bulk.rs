@@ -397,10 +397,12 @@ impl Store {
             PurgeKind::Windows => ("reset_windows", WINDOWS_DONE.to_string()),
             // Only a prefix of the chain may go: everything before the first row that
             // is recent enough, so a clock that once ran backwards cannot punch a hole.
+            // The newest row always stays, so the chain goes on from it instead of
+            // starting again at the genesis hash as if the log were new.
             PurgeKind::Audit => (
                 "audit",
                 "(?2 IS NOT NULL AND id < coalesce((SELECT min(id) FROM audit WHERE at >= ?1), \
-                 (SELECT max(id) + 1 FROM audit)))"
+                 (SELECT max(id) FROM audit)))"
                     .to_string(),
             ),
         };

@@ -25,7 +25,7 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use crate::error::{self, Error};
 use crate::who::Who;
 
-pub use audit::{AuditEntry, AuditRow};
+pub use audit::{AuditEntry, AuditRow, GENESIS as AUDIT_GENESIS};
 pub use backup::BackupOutcome;
 pub use bulk::{BulkWriter, ExportRow, ImportNotice, PURGE_BATCH, PurgeKind};
 pub use changes::{UnfinishedChange, window_tag};
