@@ -123,8 +123,9 @@ fn every_packaged_file_exists_and_conffiles_are_packaged() {
 fn units_and_sudoers_name_the_packaged_binary() {
     // sudoers matches commands by full path, and the units must run the file the
     // package installs.
-    let files: Vec<PathBuf> = matches("examples/systemd/*.service");
+    let mut files: Vec<PathBuf> = matches("examples/systemd/*.service");
     assert_eq!(files.len(), 2, "{files:?}");
+    files.push(repo().join("examples/sudoers"));
     for f in files {
         let text = std::fs::read_to_string(&f).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
         assert!(

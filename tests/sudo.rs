@@ -292,7 +292,7 @@ impl Site {
     }
 
     fn sql(&self, q: &str) -> String {
-        let out = Command::new("sqlite3")
+        let out = crate::common::tool("sqlite3", "sqlite3")
             .arg(&self.db)
             .arg(q)
             .output()
