@@ -13,6 +13,7 @@ use super::codes::{self, Issued, Target, Verdict};
 use super::enroll::{Change, voided_note};
 use super::{describe_contact, find_user};
 use crate::Ctx;
+use crate::channel::Channel;
 use crate::cli::ConfirmArgs;
 use crate::clock;
 use crate::code::Code;
@@ -273,16 +274,7 @@ fn confirm_by_code(
                     voided_note(voided, windows)
                 )),
             })?;
-            let contact = tx
-                .contact(user.id, c.channel)?
-                .ok_or_else(|| error::other("contact vanished"))?;
-            Ok((
-                user,
-                Ok(Confirmed {
-                    contact,
-                    replaced: old,
-                }),
-            ))
+            confirmed(tx, user, c.channel, old)
         }
         (Some(ct), _) if ct.address == c.destination => {
             tx.confirm_contact(user.id, c.channel)?;
@@ -292,16 +284,7 @@ fn confirm_by_code(
                 outcome: "ok",
                 detail: Some(format!("{} {} (by code)", c.channel, c.destination)),
             })?;
-            let contact = tx
-                .contact(user.id, c.channel)?
-                .ok_or_else(|| error::other("contact vanished"))?;
-            Ok((
-                user,
-                Ok(Confirmed {
-                    contact,
-                    replaced: None,
-                }),
-            ))
+            confirmed(tx, user, c.channel, None)
         }
         _ => Ok((
             user,
@@ -316,6 +299,19 @@ fn confirm_by_code(
             }),
         )),
     }
+}
+
+/// The contact as it stands after a confirmation, re-read inside the transaction.
+fn confirmed(
+    tx: &Tx<'_>,
+    user: User,
+    channel: Channel,
+    replaced: Option<Contact>,
+) -> anyhow::Result<(User, Result<Confirmed, Refusal>)> {
+    let contact = tx
+        .contact(user.id, channel)?
+        .ok_or_else(|| error::other("contact vanished"))?;
+    Ok((user, Ok(Confirmed { contact, replaced })))
 }
 
 /// Why a confirmation code was not taken, and whether asking again makes sense.

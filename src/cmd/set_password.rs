@@ -12,7 +12,7 @@ use crate::clock;
 use crate::code::Code;
 use crate::error;
 use crate::password;
-use crate::store::{AuditEntry, Purpose, Store, User, window_tag};
+use crate::store::{AuditEntry, Purpose, Store, Tx, User, window_tag};
 use crate::target::{Change, PasswordTarget, Secret};
 
 /// Where the new password comes from.
@@ -86,6 +86,17 @@ pub fn run(a: SetPasswordArgs, ctx: &Ctx) -> anyhow::Result<u8> {
         }
     }
     Ok(0)
+}
+
+/// Audits a change refused for want of an open window, and says so.
+fn refuse_no_window<T>(tx: &Tx<'_>, u: &User) -> anyhow::Result<Result<T, Option<error::Error>>> {
+    tx.audit(AuditEntry {
+        username: Some(&u.username),
+        action: "password.set",
+        outcome: "refused",
+        detail: Some("no open reset window".into()),
+    })?;
+    Ok(Err(Some(no_window(&u.username))))
 }
 
 pub(crate) fn no_window(username: &str) -> error::Error {
@@ -206,13 +217,7 @@ fn store_builtin(
             None => match tx.open_window_at(u.id, now)? {
                 Some((id, _)) if tx.use_window(id, now)? => {}
                 _ => {
-                    tx.audit(AuditEntry {
-                        username: Some(&u.username),
-                        action: "password.set",
-                        outcome: "refused",
-                        detail: Some("no open reset window".into()),
-                    })?;
-                    return Ok(Err(Some(no_window(&u.username))));
+                    return refuse_no_window(tx, &u);
                 }
             },
         }
@@ -269,13 +274,7 @@ fn change_outside(
             None => match tx.open_window_at(u.id, now)? {
                 Some(w) => w,
                 None => {
-                    tx.audit(AuditEntry {
-                        username: Some(&u.username),
-                        action: "password.set",
-                        outcome: "refused",
-                        detail: Some("no open reset window".into()),
-                    })?;
-                    return Ok(Err(Some(no_window(&u.username))));
+                    return refuse_no_window(tx, &u);
                 }
             },
         };

@@ -423,16 +423,14 @@ mod tests {
             e.message
         );
         // The grandchild went with it.
-        let pid: i32 = std::fs::read_to_string(&pidfile)
+        let pid: u32 = std::fs::read_to_string(&pidfile)
             .unwrap()
             .trim()
             .parse()
             .unwrap();
         let deadline = Instant::now() + Duration::from_secs(2);
         loop {
-            // SAFETY: signal 0 only asks whether the process exists.
-            let alive = unsafe { libc::kill(pid, 0) } == 0;
-            if !alive {
+            if !crate::system::process_exists(pid) {
                 break;
             }
             assert!(Instant::now() < deadline, "sleep {pid} survived");

@@ -53,6 +53,15 @@ pub fn hardened() -> bool {
     rc == 0 && lim.rlim_cur == 0 && dumpable == 0
 }
 
+/// Whether a process with this pid exists (signal 0 asks without sending).
+pub fn process_exists(pid: u32) -> bool {
+    match libc::pid_t::try_from(pid) {
+        // SAFETY: kill(2) with signal 0 takes plain integers and touches no memory.
+        Ok(pid) => unsafe { libc::kill(pid, 0) == 0 },
+        Err(_) => false,
+    }
+}
+
 /// Sends SIGKILL to a process group (a child started with `process_group(0)`,
 /// whose group id is its pid).
 pub fn kill_process_group(pid: u32) {
